@@ -1,0 +1,12 @@
+/**
+ * Backprop: neural networks trained by backpropagation.
+ *
+ * <p>Only the API packages are exported; {@code dev.backprop.internal.*} is free to change.
+ */
+module dev.backprop.core {
+  requires org.slf4j;
+
+  exports dev.backprop;
+  exports dev.backprop.tensor;
+  exports dev.backprop.data;
+}
