@@ -1,0 +1,66 @@
+package dev.backprop.loss;
+
+import dev.backprop.nn.activation.Activation;
+import dev.backprop.tensor.Matrix;
+
+/**
+ * Categorical cross-entropy after a softmax output, averaged over the batch (PyTorch's
+ * {@code CrossEntropyLoss} on logits): C = -(1/m) sum_i sum_j y_ij log softmax(z_i)_j.
+ *
+ * <p>The value uses log-softmax by max subtraction, so no logarithm of zero is formed. Softmax and
+ * cross-entropy are fused: delta = (a - y) / m, never the softmax Jacobian. Targets are one-hot rows.
+ */
+public final class CrossEntropyLoss implements Loss {
+  @Override
+  public String name() {
+    return "cross-entropy";
+  }
+
+  @Override
+  public double value(Matrix z, Matrix a, Matrix y) {
+    y.requireShape(z.rows(), z.cols(), "targets");
+    int n = z.cols();
+    double total = 0;
+    for (int r = 0; r < z.rows(); r++) {
+      int row = r * n;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < n; j++) {
+        max = Math.max(max, z.getFlat(row + j));
+      }
+      double sum = 0;
+      for (int j = 0; j < n; j++) {
+        sum += Math.exp(z.getFlat(row + j) - max);
+      }
+      double logSum = Math.log(sum) + max;
+      for (int j = 0; j < n; j++) {
+        double yj = y.getFlat(row + j);
+        if (yj != 0) {
+          total -= yj * (z.getFlat(row + j) - logSum);
+        }
+      }
+    }
+    return total / z.rows();
+  }
+
+  @Override
+  public void outputDelta(Activation output, Matrix z, Matrix a, Matrix y, Matrix delta) {
+    y.requireShape(a.rows(), a.cols(), "targets");
+    double inv = 1.0 / a.rows();
+    for (int i = 0, n = a.size(); i < n; i++) {
+      delta.setFlat(i, (a.getFlat(i) - y.getFlat(i)) * inv);
+    }
+  }
+
+  @Override
+  public void checkOutput(Activation output) {
+    if (!"softmax".equals(output.name())) {
+      throw new IllegalArgumentException("cross-entropy needs a softmax output, got " + output.name()
+          + "; use --output-activation softmax, or binary-cross-entropy with sigmoid");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.backprop.metrics;
+
+import dev.backprop.data.Dataset;
+import dev.backprop.data.Task;
+import dev.backprop.nn.Network;
+import dev.backprop.tensor.Matrix;
+
+/**
+ * A network's loss (per sample) and metrics on a labelled dataset, computed in evaluation mode.
+ * Exactly one of {@code classification} and {@code regression} is set, after the dataset's task.
+ */
+public record Evaluation(int rows, double loss, ClassificationMetrics classification, RegressionMetrics regression) {
+  /** Rows per forward pass, to bound the memory of evaluating a large dataset. */
+  private static final int CHUNK_ROWS = 2048;
+
+  /** Evaluates {@code network} on every row of {@code data}. */
+  public static Evaluation of(Network network, Dataset data) {
+    int n = data.size();
+    Matrix predictions = predict(network, data.features());
+    double lossSum = 0;
+    for (int from = 0; from < n; from += CHUNK_ROWS) {
+      int to = Math.min(n, from + CHUNK_ROWS);
+      int[] rows = range(from, to);
+      Matrix x = Matrix.zeros(to - from, data.featureCount());
+      Matrix y = Matrix.zeros(to - from, data.outputCount());
+      data.gather(rows, 0, rows.length, x, y);
+      double value = network.loss(x, y);
+      // mean losses weight each chunk by its rows; the seed's sse is already a sum over them
+      lossSum += network.loss().sumsOverBatch() ? value : value * (to - from);
+    }
+    double loss = n == 0 ? Double.NaN : lossSum / n;
+    if (data.task() == Task.CLASSIFICATION) {
+      return new Evaluation(n, loss, ClassificationMetrics.of(data.labels(), argmax(predictions), data.classes()),
+          null);
+    }
+    return new Evaluation(n, loss, null, RegressionMetrics.of(data.targets(), predictions));
+  }
+
+  /** The network's outputs for every row of {@code features}, in chunks. */
+  public static Matrix predict(Network network, Matrix features) {
+    int n = features.rows();
+    int d = features.cols();
+    Matrix out = Matrix.zeros(n, network.outputSize());
+    for (int from = 0; from < n; from += CHUNK_ROWS) {
+      int to = Math.min(n, from + CHUNK_ROWS);
+      Matrix x = Matrix.zeros(to - from, d);
+      System.arraycopy(features.floats(), from * d, x.floats(), 0, (to - from) * d);
+      Matrix a = network.forward(x, false);
+      for (int i = 0; i < a.size(); i++) {
+        out.setFlat(from * network.outputSize() + i, a.getFlat(i));
+      }
+    }
+    return out;
+  }
+
+  /** The index of the largest value of each row (the first one on ties). */
+  public static int[] argmax(Matrix outputs) {
+    int[] best = new int[outputs.rows()];
+    for (int r = 0; r < outputs.rows(); r++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < outputs.cols(); c++) {
+        double v = outputs.get(r, c);
+        if (v > max) {
+          max = v;
+          best[r] = c;
+        }
+      }
+    }
+    return best;
+  }
+
+  private static int[] range(int from, int to) {
+    int[] r = new int[to - from];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = from + i;
+    }
+    return r;
+  }
+
+  /** Accuracy for classification, NaN for regression. */
+  public double accuracy() {
+    return classification == null ? Double.NaN : classification.accuracy();
+  }
+}

@@ -1,0 +1,154 @@
+package dev.backprop.nn;
+
+import dev.backprop.nn.activation.Activation;
+import dev.backprop.tensor.DType;
+import dev.backprop.tensor.Matrix;
+import dev.backprop.tensor.MatrixOps;
+import java.util.List;
+
+/**
+ * A fully connected layer with its activation, in the seed's notation and layout:
+ * <pre>
+ *   forward   z = a_prev W + b,  a = f(z)            a_prev: batch x in, W: in x out, b: 1 x out
+ *   backward  delta = dC/da (.) f'(z)
+ *             dW = a_prev^T delta,  db = sum of delta over the batch,  dC/da_prev = delta W^T
+ * </pre>
+ * The model file stores W transposed (out x in, as PyTorch's nn.Linear).
+ */
+public final class Dense implements Layer {
+  private final Activation activation;
+  private final Parameter weight;
+  private final Parameter bias;
+  private final Workspace workspace;
+  private Matrix input;
+
+  /**
+   * @param index position among the network's dense layers; names the parameters {@code layers.N.weight}
+   * @param weights the initial W, in x out (taken over, not copied)
+   * @param biases the initial b, 1 x out (taken over, not copied)
+   */
+  public Dense(int index, Matrix weights, Matrix biases, Activation activation) {
+    biases.requireShape(1, weights.cols(), "bias of dense layer " + index);
+    if (weights.dtype() != biases.dtype()) {
+      throw new IllegalArgumentException("weights and biases of dense layer " + index + " differ in type");
+    }
+    this.activation = activation;
+    this.weight = new Parameter("layers." + index + ".weight", weights);
+    this.bias = new Parameter("layers." + index + ".bias", biases);
+    this.workspace = new Workspace(weights.dtype(), weights.rows(), weights.cols());
+  }
+
+  public Activation activation() {
+    return activation;
+  }
+
+  /** W, in x out. */
+  public Parameter weight() {
+    return weight;
+  }
+
+  /** b, 1 x out. */
+  public Parameter bias() {
+    return bias;
+  }
+
+  public DType dtype() {
+    return weight.value().dtype();
+  }
+
+  @Override
+  public int inputSize() {
+    return weight.value().rows();
+  }
+
+  @Override
+  public int outputSize() {
+    return weight.value().cols();
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of(weight, bias);
+  }
+
+  /** z of the last forward batch. */
+  public Matrix z() {
+    return workspace.z;
+  }
+
+  /** a = f(z) of the last forward batch. */
+  public Matrix a() {
+    return workspace.a;
+  }
+
+  @Override
+  public Matrix forward(Matrix x, boolean training) {
+    x.requireShape(x.rows(), inputSize(), "input of dense layer " + weight.name());
+    workspace.ensureBatch(x.rows());
+    input = x;
+    MatrixOps.matmul(x, weight.value(), workspace.z);
+    MatrixOps.addRowVector(workspace.z, bias.value());
+    activation.forward(workspace.z, workspace.a);
+    return workspace.a;
+  }
+
+  @Override
+  public Matrix backward(Matrix gradOutput, boolean needInputGradient) {
+    activation.backward(workspace.z, workspace.a, gradOutput, workspace.delta);
+    return backwardFromDelta(workspace.delta, needInputGradient);
+  }
+
+  /**
+   * The backward pass from delta = dC/dz directly (used when the loss fuses the output activation, as
+   * softmax with cross-entropy: delta = a - y).
+   */
+  public Matrix backwardFromDelta(Matrix delta, boolean needInputGradient) {
+    if (input == null) {
+      throw new IllegalStateException("backward before forward on dense layer " + weight.name());
+    }
+    MatrixOps.matmulTransposeA(input, delta, weight.grad());
+    MatrixOps.columnSums(delta, bias.grad());
+    if (!needInputGradient) {
+      return null;
+    }
+    MatrixOps.matmulTransposeB(delta, weight.value(), workspace.gradInput);
+    return workspace.gradInput;
+  }
+
+  /** A workspace for delta of the current batch, for losses that write the output delta. */
+  Matrix deltaBuffer() {
+    return workspace.delta;
+  }
+
+  /** Per-batch buffers, reallocated only when the batch size changes. */
+  private static final class Workspace {
+    private final DType dtype;
+    private final int in;
+    private final int out;
+    private Matrix z;
+    private Matrix a;
+    private Matrix delta;
+    private Matrix gradInput;
+
+    Workspace(DType dtype, int in, int out) {
+      this.dtype = dtype;
+      this.in = in;
+      this.out = out;
+    }
+
+    void ensureBatch(int rows) {
+      if (z != null && z.rows() == rows) {
+        return;
+      }
+      z = Matrix.zeros(dtype, rows, out);
+      a = Matrix.zeros(dtype, rows, out);
+      delta = Matrix.zeros(dtype, rows, out);
+      gradInput = Matrix.zeros(dtype, rows, in);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Dense(" + inputSize() + " -> " + outputSize() + ", " + activation.name() + ")";
+  }
+}

@@ -1,0 +1,27 @@
+package dev.backprop.nn.activation;
+
+import dev.backprop.tensor.Matrix;
+
+/** identity(z) = z: a linear output, for regression. */
+public final class Identity extends ElementwiseActivation {
+  public Identity() {
+    super("identity");
+  }
+
+  @Override
+  public double value(double z) {
+    return z;
+  }
+
+  @Override
+  public double derivative(double z, double a) {
+    return 1.0;
+  }
+
+  @Override
+  public void forward(Matrix z, Matrix a) {
+    if (a != z) {
+      a.copyFrom(z);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.backprop.optim;
+
+import dev.backprop.nn.Parameter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which optimizer to build and its hyper-parameters: an immutable description that the trainer turns into
+ * an {@link Optimizer} bound to a network's parameters.
+ */
+public record OptimizerSettings(Kind kind, double learningRate) {
+  /** The optimizers Backprop has. */
+  public enum Kind {
+    /** {@link Sgd}: W = W - eta dC/dW. */
+    SGD;
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Kind parse(String id) {
+      for (Kind k : values()) {
+        if (k.id().equals(id)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("unknown optimizer '" + id + "', expected sgd");
+    }
+  }
+
+  /** The default learning rate of plain SGD. */
+  public static final double DEFAULT_SGD_LEARNING_RATE = 0.1;
+
+  public OptimizerSettings {
+    requireLearningRate(learningRate);
+  }
+
+  /** Plain SGD with the given learning rate. */
+  public static OptimizerSettings sgd(double learningRate) {
+    return new OptimizerSettings(Kind.SGD, learningRate);
+  }
+
+  /** A new optimizer for {@code parameters}. */
+  public Optimizer create(List<Parameter> parameters) {
+    switch (kind) {
+      case SGD:
+      default:
+        return new Sgd(parameters, learningRate);
+    }
+  }
+
+  static void requireLearningRate(double value) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("learning rate must be a positive finite number, got " + value);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.backprop.train;
+
+/**
+ * Training produced a non-finite loss or gradient. Names the epoch, the step and where the first
+ * non-finite value was seen; the command line maps it to exit code 4.
+ */
+public final class DivergenceException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int epoch;
+  private final int step;
+  private final String where;
+
+  public DivergenceException(int epoch, int step, String where, double value) {
+    super("training diverged at epoch " + epoch + ", step " + step + ": " + where + " became " + value
+        + "; try a lower learning rate (--lr)");
+    this.epoch = epoch;
+    this.step = step;
+    this.where = where;
+  }
+
+  public int epoch() {
+    return epoch;
+  }
+
+  public int step() {
+    return step;
+  }
+
+  /** "the loss" or the parameter whose gradient was not finite, e.g. "the gradient of layers.1.weight". */
+  public String where() {
+    return where;
+  }
+}
