@@ -12,7 +12,9 @@ public record OptimizerSettings(Kind kind, double learningRate) {
   /** The optimizers Backprop has. */
   public enum Kind {
     /** {@link Sgd}: W = W - eta dC/dW. */
-    SGD;
+    SGD,
+    /** {@link Adam}, in PyTorch's form. */
+    ADAM;
 
     public String id() {
       return name().toLowerCase(Locale.ROOT);
@@ -24,7 +26,7 @@ public record OptimizerSettings(Kind kind, double learningRate) {
           return k;
         }
       }
-      throw new IllegalArgumentException("unknown optimizer '" + id + "', expected sgd");
+      throw new IllegalArgumentException("unknown optimizer '" + id + "', expected sgd or adam");
     }
   }
 
@@ -35,6 +37,16 @@ public record OptimizerSettings(Kind kind, double learningRate) {
     requireLearningRate(learningRate);
   }
 
+  /** The learning rate of {@code kind} when none is given: 0.1 for SGD, 1e-3 for Adam (PyTorch's). */
+  public static double defaultLearningRate(Kind kind) {
+    return kind == Kind.ADAM ? Adam.DEFAULT_LEARNING_RATE : DEFAULT_SGD_LEARNING_RATE;
+  }
+
+  /** Adam with the given learning rate and PyTorch's other defaults. */
+  public static OptimizerSettings adam(double learningRate) {
+    return new OptimizerSettings(Kind.ADAM, learningRate);
+  }
+
   /** Plain SGD with the given learning rate. */
   public static OptimizerSettings sgd(double learningRate) {
     return new OptimizerSettings(Kind.SGD, learningRate);
@@ -43,6 +55,8 @@ public record OptimizerSettings(Kind kind, double learningRate) {
   /** A new optimizer for {@code parameters}. */
   public Optimizer create(List<Parameter> parameters) {
     switch (kind) {
+      case ADAM:
+        return new Adam(parameters, learningRate);
       case SGD:
       default:
         return new Sgd(parameters, learningRate);

@@ -1,0 +1,193 @@
+package dev.backprop.data;
+
+import dev.backprop.InvalidInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns what a user names with {@code --data} into datasets: a built-in name ({@code digits}, {@code iris},
+ * {@code fashion-mnist}), a CSV file, or IDX files (a folder holding {@code train-images-idx3-ubyte[.gz]}
+ * and friends, or a prefix such as {@code path/train} naming {@code path/train-images-idx3-ubyte[.gz]}).
+ *
+ * <p>Every source is fingerprinted with the SHA-256 of its bytes, for the model's provenance.
+ */
+public final class DataSources {
+  /** The built-in dataset names. */
+  public static final List<String> BUILT_IN = List.of("digits", "iris", "fashion-mnist");
+  /** Where Debian's {@code dataset-fashion-mnist} package puts the IDX files. */
+  public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+  /** Fashion-MNIST's class names, by label value (Xiao, Rasul, Vollgraf 2017). */
+  public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
+      "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+  /** Class names of IDX files other than Fashion-MNIST: the label digits. */
+  public static final List<String> DIGIT_CLASSES = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+
+  private static final String RESOURCE_DIR = "/dev/backprop/data/";
+
+  private DataSources() {}
+
+  /** How a source is stored. */
+  public enum Format {
+    CSV,
+    IDX;
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * A source as read: a CSV table (features not yet chosen) or IDX datasets.
+   *
+   * @param name the source as the user named it
+   * @param format CSV or IDX
+   * @param table the CSV table, for CSV sources (null for IDX)
+   * @param train for IDX, the training images (null for CSV)
+   * @param test for IDX, the test images when the source has them (else null)
+   * @param sha256 hex SHA-256 of the source's bytes (of every file, in a fixed order)
+   */
+  public record Source(String name, Format format, CsvTable table, Dataset train, Dataset test, String sha256) {}
+
+  /** Whether {@code spec} is a built-in name. */
+  public static boolean isBuiltIn(String spec) {
+    return BUILT_IN.contains(spec);
+  }
+
+  /** Reads the source named {@code spec}. */
+  public static Source open(String spec) {
+    switch (spec) {
+      case "digits":
+      case "iris":
+        return bundledCsv(spec);
+      case "fashion-mnist":
+        if (!Files.isDirectory(FASHION_MNIST_DIR)) {
+          throw new InvalidInputException(spec, "", "not found in " + FASHION_MNIST_DIR
+              + "; install it with: apt-get install dataset-fashion-mnist");
+        }
+        return idx(spec, FASHION_MNIST_DIR.resolve("train"), FASHION_MNIST_DIR.resolve("t10k"), FASHION_MNIST_CLASSES);
+      default:
+        return openPath(spec);
+    }
+  }
+
+  private static Source openPath(String spec) {
+    Path path = Path.of(spec);
+    if (Files.isDirectory(path)) {
+      Path train = path.resolve("train");
+      if (idxFile(train, "images-idx3-ubyte") == null) {
+        throw new InvalidInputException(spec, "", "this folder has no train-images-idx3-ubyte[.gz]; give a CSV "
+            + "file, a folder of IDX files or a built-in name (" + String.join(", ", BUILT_IN) + ")");
+      }
+      Path test = idxFile(path.resolve("t10k"), "images-idx3-ubyte") != null ? path.resolve("t10k")
+          : idxFile(path.resolve("test"), "images-idx3-ubyte") != null ? path.resolve("test") : null;
+      return idx(spec, train, test, DIGIT_CLASSES);
+    }
+    if (!Files.exists(path) && idxFile(path, "images-idx3-ubyte") != null) {
+      return idx(spec, path, null, DIGIT_CLASSES);
+    }
+    if (!Files.exists(path)) {
+      throw new InvalidInputException(spec, "", "no such file; give a CSV file, a folder of IDX files or a "
+          + "built-in name (" + String.join(", ", BUILT_IN) + ")");
+    }
+    CsvTable table = CsvTable.read(path);
+    return new Source(spec, Format.CSV, table, null, null, sha256(path));
+  }
+
+  private static Source bundledCsv(String name) {
+    String resource = RESOURCE_DIR + name + ".csv";
+    byte[] bytes;
+    try (InputStream in = DataSources.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("the bundled dataset " + resource + " is missing from the jar");
+      }
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    CsvTable table = CsvTable.parse(name, new InputStreamReader(new java.io.ByteArrayInputStream(bytes),
+        StandardCharsets.UTF_8));
+    return new Source(name, Format.CSV, table, null, null, hex(digest().digest(bytes)));
+  }
+
+  private static Source idx(String name, Path trainPrefix, Path testPrefix, List<String> classes) {
+    Path trainImages = required(trainPrefix, "images-idx3-ubyte");
+    Path trainLabels = required(trainPrefix, "labels-idx1-ubyte");
+    Dataset train = IdxReader.read(trainImages, trainLabels, classes);
+    Dataset test = null;
+    MessageDigest md = digest();
+    update(md, trainImages);
+    update(md, trainLabels);
+    if (testPrefix != null) {
+      Path testImages = required(testPrefix, "images-idx3-ubyte");
+      Path testLabels = required(testPrefix, "labels-idx1-ubyte");
+      test = IdxReader.read(testImages, testLabels, classes);
+      update(md, testImages);
+      update(md, testLabels);
+    }
+    return new Source(name, Format.IDX, null, train, test, hex(md.digest()));
+  }
+
+  /** {@code prefix-suffix.gz} or {@code prefix-suffix}, whichever exists, or null. */
+  private static Path idxFile(Path prefix, String suffix) {
+    Path parent = prefix.toAbsolutePath().getParent();
+    if (parent == null) {
+      return null;
+    }
+    String base = prefix.getFileName() + "-" + suffix;
+    for (String candidate : new String[] {base + ".gz", base}) {
+      Path p = parent.resolve(candidate);
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static Path required(Path prefix, String suffix) {
+    Path p = idxFile(prefix, suffix);
+    if (p == null) {
+      throw new InvalidInputException(prefix + "-" + suffix, "", "no such file (nor with .gz)");
+    }
+    return p;
+  }
+
+  /** The hex SHA-256 of a file's bytes. */
+  public static String sha256(Path file) {
+    MessageDigest md = digest();
+    update(md, file);
+    return hex(md.digest());
+  }
+
+  private static void update(MessageDigest md, Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        md.update(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      throw new InvalidInputException(file.toString(), "", "cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
+  }
+}

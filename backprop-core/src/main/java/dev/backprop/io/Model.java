@@ -1,0 +1,20 @@
+package dev.backprop.io;
+
+import dev.backprop.nn.Network;
+import java.util.Objects;
+
+/** A trained network together with its {@link ModelInfo}: what a model file holds. */
+public record Model(Network network, ModelInfo info) {
+  public Model {
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(info, "info");
+    if (info.featureNames().size() != network.inputSize()) {
+      throw new IllegalArgumentException(info.featureNames().size() + " feature names for a network of "
+          + network.inputSize() + " inputs");
+    }
+    if (!info.classes().isEmpty() && info.classes().size() != network.outputSize()) {
+      throw new IllegalArgumentException(info.classes().size() + " classes for a network of "
+          + network.outputSize() + " outputs");
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package dev.backprop.io;
+
+import dev.backprop.InvalidInputException;
+import dev.backprop.data.Normalization;
+import dev.backprop.data.Task;
+import dev.backprop.loss.Loss;
+import dev.backprop.loss.Losses;
+import dev.backprop.nn.Dense;
+import dev.backprop.nn.Network;
+import dev.backprop.nn.activation.Activation;
+import dev.backprop.nn.activation.Activations;
+import dev.backprop.tensor.Matrix;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The model file: safetensors with the tensors of PyTorch's {@code nn.Linear} layout and the architecture
+ * in the metadata.
+ *
+ * <p>Tensors: {@code layers.N.weight} of shape [out, in] (the transpose of the seed's W, which is in x out)
+ * and {@code layers.N.bias} of shape [out], float32, N counting the dense layers from 0. The
+ * {@code __metadata__} key {@code backprop} holds a JSON text:
+ * <pre>{@code
+ * {"format": "backprop-model", "format_version": 1,
+ *  "layers": [{"type": "dense", "in": 64, "out": 32, "activation": "relu"}, ...],
+ *  "loss": "cross-entropy", "task": "classification", "label": "digit",
+ *  "features": ["pixel0", ...], "classes": ["0", ...],
+ *  "normalization": {"kind": "standard", "offset": [...], "scale": [...]},
+ *  "provenance": {...}}
+ * }</pre>
+ * Loading checks everything against everything else before building the network, and any mismatch is an
+ * {@link InvalidInputException} naming the file and the field.
+ */
+public final class ModelFile {
+  /** The value of the metadata's {@code format} field. */
+  public static final String FORMAT = "backprop-model";
+  /** The metadata layout this code writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+  /** The {@code __metadata__} key holding the JSON metadata. */
+  public static final String METADATA_KEY = "backprop";
+
+  private ModelFile() {}
+
+  /** Writes {@code model} to {@code file} atomically (temporary file, forced to disk, renamed). */
+  public static void save(Model model, Path file) throws IOException {
+    Network network = model.network();
+    List<SafeTensors.Tensor> tensors = new ArrayList<>();
+    List<Object> layers = new ArrayList<>();
+    for (int i = 0; i < network.layers().size(); i++) {
+      Dense d = network.layers().get(i);
+      Matrix w = d.weight().value();
+      float[] transposed = new float[w.size()];
+      for (int r = 0; r < w.rows(); r++) {
+        for (int c = 0; c < w.cols(); c++) {
+          transposed[c * w.rows() + r] = (float) w.get(r, c);
+        }
+      }
+      float[] bias = new float[d.outputSize()];
+      for (int j = 0; j < bias.length; j++) {
+        bias[j] = (float) d.bias().value().get(0, j);
+      }
+      tensors.add(new SafeTensors.Tensor(d.weight().name(), new int[] {d.outputSize(), d.inputSize()}, transposed));
+      tensors.add(new SafeTensors.Tensor(d.bias().name(), new int[] {d.outputSize()}, bias));
+      Map<String, Object> layer = new LinkedHashMap<>();
+      layer.put("type", "dense");
+      layer.put("in", d.inputSize());
+      layer.put("out", d.outputSize());
+      layer.put("activation", d.activation().name());
+      layers.add(layer);
+    }
+    ModelInfo info = model.info();
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("format", FORMAT);
+    meta.put("format_version", FORMAT_VERSION);
+    meta.put("layers", layers);
+    meta.put("loss", network.loss().name());
+    meta.put("task", info.task().id());
+    meta.put("label", info.labelName());
+    meta.put("features", info.featureNames());
+    meta.put("classes", info.classes());
+    Map<String, Object> norm = new LinkedHashMap<>();
+    norm.put("kind", info.normalization().kind().id());
+    norm.put("offset", info.normalization().offset());
+    norm.put("scale", info.normalization().scale());
+    meta.put("normalization", norm);
+    meta.put("provenance", info.provenance());
+    SafeTensors.write(file, Map.of(METADATA_KEY, Json.write(meta)), tensors);
+  }
+
+  /** Reads and validates a model file. */
+  public static Model load(Path file) {
+    SafeTensors.Contents contents = SafeTensors.read(file);
+    String source = file.toString();
+    String text = contents.metadata().get(METADATA_KEY);
+    if (text == null) {
+      throw new InvalidInputException(source, "header field '__metadata__." + METADATA_KEY + "'",
+          "missing: this safetensors file was not written by Backprop (no architecture metadata)");
+    }
+    JsonObject meta = JsonObject.of(source, "metadata field", Json.parse(source + " (metadata)", text));
+    if (!FORMAT.equals(meta.string("format"))) {
+      throw new InvalidInputException(source, "metadata field 'format'", "expected '" + FORMAT + "', found '"
+          + meta.string("format") + "'");
+    }
+    int version = meta.intValue("format_version");
+    if (version != FORMAT_VERSION) {
+      throw new InvalidInputException(source, "metadata field 'format_version'", "this Backprop reads version "
+          + FORMAT_VERSION + ", the file is version " + version + "; use the Backprop that wrote it");
+    }
+    Loss loss = parse(source, "loss", () -> Losses.byName(meta.string("loss")));
+    List<JsonObject> layerSpecs = meta.objectList("layers");
+    if (layerSpecs.isEmpty()) {
+      throw new InvalidInputException(source, "metadata field 'layers'", "expected at least one layer");
+    }
+    List<Dense> layers = new ArrayList<>();
+    Set<String> expectedTensors = new HashSet<>();
+    for (int i = 0; i < layerSpecs.size(); i++) {
+      JsonObject spec = layerSpecs.get(i);
+      String field = "layers[" + i + "]";
+      if (!"dense".equals(spec.string("type"))) {
+        throw new InvalidInputException(source, "metadata field '" + field + ".type'", "expected 'dense', found '"
+            + spec.string("type") + "'");
+      }
+      int in = spec.intValue("in");
+      int out = spec.intValue("out");
+      if (in <= 0 || out <= 0) {
+        throw new InvalidInputException(source, "metadata field '" + field + "'", "layer sizes must be positive, "
+            + "found in " + in + ", out " + out);
+      }
+      if (i > 0 && in != layers.get(i - 1).outputSize()) {
+        throw new InvalidInputException(source, "metadata field '" + field + ".in'", "expected "
+            + layers.get(i - 1).outputSize() + " (the previous layer's out), found " + in);
+      }
+      Activation activation = parse(source, field + ".activation", () -> Activations.byName(spec.string("activation")));
+      String prefix = "layers." + i + ".";
+      SafeTensors.Tensor weight = tensor(contents, prefix + "weight", out, in);
+      SafeTensors.Tensor bias = tensor(contents, prefix + "bias", out);
+      expectedTensors.add(prefix + "weight");
+      expectedTensors.add(prefix + "bias");
+      Matrix w = Matrix.zeros(in, out);
+      for (int r = 0; r < out; r++) {
+        for (int c = 0; c < in; c++) {
+          w.set(c, r, weight.data()[r * in + c]);
+        }
+      }
+      layers.add(new Dense(i, w, Matrix.wrap(1, out, bias.data().clone()), activation));
+    }
+    for (SafeTensors.Tensor t : contents.tensors()) {
+      if (!expectedTensors.contains(t.name())) {
+        throw new InvalidInputException(source, "header field '" + t.name() + "'",
+            "unexpected tensor: the metadata describes " + layerSpecs.size() + " dense layers");
+      }
+    }
+    Network network = parse(source, "layers", () -> Network.of(layers, loss));
+    Task task = parse(source, "task", () -> Task.parse(meta.string("task")));
+    List<String> features = meta.stringList("features");
+    if (features.size() != network.inputSize()) {
+      throw new InvalidInputException(source, "metadata field 'features'", "expected " + network.inputSize()
+          + " names (the first layer's inputs), found " + features.size());
+    }
+    List<String> classes = meta.stringList("classes");
+    if (task == Task.CLASSIFICATION && classes.size() != network.outputSize()) {
+      throw new InvalidInputException(source, "metadata field 'classes'", "expected " + network.outputSize()
+          + " names (the last layer's outputs), found " + classes.size());
+    }
+    JsonObject norm = meta.object("normalization");
+    double[] offset = norm.doubleArray("offset");
+    double[] scale = norm.doubleArray("scale");
+    if (offset.length != features.size() || scale.length != features.size()) {
+      throw new InvalidInputException(source, "metadata field 'normalization'", "expected " + features.size()
+          + " offsets and scales (one per feature), found " + offset.length + " and " + scale.length);
+    }
+    Normalization normalization = parse(source, "normalization",
+        () -> new Normalization(Normalization.Kind.parse(norm.string("kind")), offset, scale));
+    Map<String, Object> provenance = meta.has("provenance") ? meta.object("provenance").members() : Map.of();
+    ModelInfo info = new ModelInfo(task, features, meta.string("label"), classes, normalization, provenance);
+    return new Model(network, info);
+  }
+
+  private static SafeTensors.Tensor tensor(SafeTensors.Contents contents, String name, int... shape) {
+    SafeTensors.Tensor t = contents.tensor(name);
+    if (!java.util.Arrays.equals(t.shape(), shape)) {
+      throw new InvalidInputException(contents.source(), "header field '" + name + ".shape'", "expected "
+          + java.util.Arrays.toString(shape) + " from the metadata's layers, found "
+          + java.util.Arrays.toString(t.shape()));
+    }
+    return t;
+  }
+
+  /** Runs a constructor that rejects bad values with IllegalArgumentException, as an input error. */
+  private static <T> T parse(String source, String field, java.util.function.Supplier<T> make) {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(source, "metadata field '" + field + "'", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.backprop.optim;
+
+import dev.backprop.nn.Parameter;
+import dev.backprop.tensor.Matrix;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam (Kingma and Ba 2015) in PyTorch's form: for each parameter w with gradient g, at step t = 1, 2, ...
+ * <pre>
+ *   m = beta1 m + (1 - beta1) g,          v = beta2 v + (1 - beta2) g^2
+ *   m_hat = m / (1 - beta1^t),            v_hat = v / (1 - beta2^t)
+ *   w = w - lr m_hat / (sqrt(v_hat) + eps)
+ * </pre>
+ * epsilon is added after the square root, as in PyTorch's {@code torch.optim.Adam} (Keras adds it to the
+ * bias-corrected root in the same way; TensorFlow 1 folded it differently). Defaults: lr 1e-3, betas 0.9
+ * and 0.999, eps 1e-8. The moments are kept in float64 whatever the parameter type.
+ */
+public final class Adam implements Optimizer {
+  public static final double DEFAULT_LEARNING_RATE = 1e-3;
+  public static final double DEFAULT_BETA1 = 0.9;
+  public static final double DEFAULT_BETA2 = 0.999;
+  public static final double DEFAULT_EPSILON = 1e-8;
+
+  private final List<Parameter> parameters;
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final double[][] m;
+  private final double[][] v;
+  private double learningRate;
+  private long t;
+
+  public Adam(List<Parameter> parameters, double learningRate) {
+    this(parameters, learningRate, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
+  }
+
+  public Adam(List<Parameter> parameters, double learningRate, double beta1, double beta2, double epsilon) {
+    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+      throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + " and " + beta2);
+    }
+    if (!(epsilon > 0)) {
+      throw new IllegalArgumentException("Adam epsilon must be positive, got " + epsilon);
+    }
+    this.parameters = List.copyOf(parameters);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.m = new double[this.parameters.size()][];
+    this.v = new double[this.parameters.size()][];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = new double[this.parameters.get(i).value().size()];
+      v[i] = new double[m[i].length];
+    }
+    setLearningRate(learningRate);
+  }
+
+  @Override
+  public String name() {
+    return "adam";
+  }
+
+  @Override
+  public void step() {
+    t++;
+    double correction1 = 1 - Math.pow(beta1, t);
+    double correction2 = 1 - Math.pow(beta2, t);
+    for (int p = 0; p < parameters.size(); p++) {
+      Matrix w = parameters.get(p).value();
+      Matrix g = parameters.get(p).grad();
+      double[] mp = m[p];
+      double[] vp = v[p];
+      for (int i = 0; i < mp.length; i++) {
+        double gi = g.getFlat(i);
+        mp[i] = beta1 * mp[i] + (1 - beta1) * gi;
+        vp[i] = beta2 * vp[i] + (1 - beta2) * gi * gi;
+        double mHat = mp[i] / correction1;
+        double vHat = vp[i] / correction2;
+        w.setFlat(i, w.getFlat(i) - learningRate * mHat / (Math.sqrt(vHat) + epsilon));
+      }
+    }
+  }
+
+  /** Steps taken so far. */
+  public long steps() {
+    return t;
+  }
+
+  @Override
+  public double learningRate() {
+    return learningRate;
+  }
+
+  @Override
+  public void setLearningRate(double value) {
+    OptimizerSettings.requireLearningRate(value);
+    this.learningRate = value;
+  }
+
+  @Override
+  public Map<String, Matrix> exportState() {
+    Map<String, Matrix> state = new LinkedHashMap<>();
+    for (int p = 0; p < parameters.size(); p++) {
+      String name = parameters.get(p).name();
+      state.put(name + ".m", Matrix.wrap(1, m[p].length, m[p].clone()));
+      state.put(name + ".v", Matrix.wrap(1, v[p].length, v[p].clone()));
+    }
+    state.put("step", Matrix.wrap(1, 1, new double[] {t}));
+    return state;
+  }
+
+  @Override
+  public void importState(Map<String, Matrix> state) {
+    for (int p = 0; p < parameters.size(); p++) {
+      String name = parameters.get(p).name();
+      copyInto(state, name + ".m", m[p]);
+      copyInto(state, name + ".v", v[p]);
+    }
+    double[] step = new double[1];
+    copyInto(state, "step", step);
+    t = (long) step[0];
+  }
+
+  private static void copyInto(Map<String, Matrix> state, String key, double[] target) {
+    Matrix s = state.get(key);
+    if (s == null || s.size() != target.length) {
+      throw new IllegalArgumentException("Adam state '" + key + "' is " + (s == null ? "missing" : "of size "
+          + s.size()) + ", expected " + target.length + " values");
+    }
+    for (int i = 0; i < target.length; i++) {
+      target[i] = s.getFlat(i);
+    }
+  }
+}
