@@ -1,0 +1,98 @@
+package dev.backprop.cli;
+
+import dev.backprop.InvalidInputException;
+import dev.backprop.Version;
+import dev.backprop.train.DivergenceException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code backprop} command. Exit codes (see the command-line contract): 0 success, 1 internal failure,
+ * 2 invalid usage, 3 invalid input file, 4 training diverged.
+ */
+@Command(
+    name = "backprop",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = "Trains neural networks by backpropagation.",
+    subcommands = {
+      TrainCommand.class,
+      EvalCommand.class,
+      PredictCommand.class,
+      GradcheckCommand.class,
+      ExplainCommand.class,
+      SummaryCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  public static final int OK = 0;
+  public static final int INTERNAL_ERROR = 1;
+  public static final int USAGE_ERROR = 2;
+  public static final int INPUT_ERROR = 3;
+  public static final int DIVERGED = 4;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit code (for tests). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      int code = exitCodeOf(ex);
+      err.println("backprop: " + messageOf(ex, code));
+      if (verbose) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return code;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static int exitCodeOf(Exception ex) {
+    if (ex instanceof InvalidInputException) {
+      return INPUT_ERROR;
+    }
+    if (ex instanceof DivergenceException) {
+      return DIVERGED;
+    }
+    if (ex instanceof UsageException) {
+      return USAGE_ERROR;
+    }
+    return INTERNAL_ERROR;
+  }
+
+  private static String messageOf(Exception ex, int code) {
+    if (code == INTERNAL_ERROR) {
+      return "internal error: " + ex + " (a bug in Backprop; rerun with --verbose for the stack trace)";
+    }
+    if (code == USAGE_ERROR) {
+      return ex.getMessage() + " (see --help)";
+    }
+    return ex.getMessage();
+  }
+
+  /** Reports Backprop's version. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"backprop " + Version.VERSION, "Java " + Runtime.version()};
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.backprop.cli;
+
+import dev.backprop.data.Task;
+import dev.backprop.io.AtomicFiles;
+import dev.backprop.io.Model;
+import dev.backprop.io.ModelFile;
+import dev.backprop.metrics.Evaluation;
+import dev.backprop.tensor.Matrix;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code backprop predict}: one prediction per row of the data. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "One prediction per row, as CSV: the class name (or the value, for regression), and with "
+        + "--probabilities one more column per class.")
+final class PredictCommand implements Callable<Integer> {
+  @Option(names = "--model", paramLabel = "M", required = true, description = "The model file.")
+  Path model;
+
+  @Option(names = "--data", paramLabel = "D", required = true,
+      description = "A CSV file with the model's feature columns (a label column is not needed), or IDX files.")
+  String data;
+
+  @Option(names = "--out", paramLabel = "P.csv", description = "Write the predictions here (default: stdout).")
+  Path out;
+
+  @Option(names = "--probabilities", description = "Add the network's output for each class.")
+  boolean probabilities;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if (out != null) {
+      TrainCommand.checkOutput(out);
+    }
+    Model m = ModelFile.load(model);
+    Matrix x = ModelData.features(m, data);
+    Matrix outputs = Evaluation.predict(m.network(), x);
+    String csv = toCsv(m, outputs);
+    if (out == null) {
+      spec.commandLine().getOut().print(csv);
+      spec.commandLine().getOut().flush();
+    } else {
+      AtomicFiles.writeString(out, csv);
+    }
+    return Main.OK;
+  }
+
+  private String toCsv(Model m, Matrix outputs) {
+    boolean classification = m.info().task() == Task.CLASSIFICATION;
+    List<String> classes = m.info().classes();
+    StringBuilder sb = new StringBuilder(classification ? "prediction" : quote(m.info().labelName()));
+    if (probabilities && classification) {
+      for (String c : classes) {
+        sb.append(',').append(quote(c));
+      }
+    }
+    sb.append('\n');
+    int[] best = Evaluation.argmax(outputs);
+    for (int r = 0; r < outputs.rows(); r++) {
+      sb.append(classification ? quote(classes.get(best[r])) : Float.toString((float) outputs.get(r, 0)));
+      if (probabilities && classification) {
+        for (int c = 0; c < outputs.cols(); c++) {
+          sb.append(',').append((float) outputs.get(r, c));
+        }
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** A CSV field, quoted as RFC 4180 asks when it holds a comma, a quote or a line break. */
+  static String quote(String field) {
+    if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+      return field;
+    }
+    return '"' + field.replace("\"", "\"\"") + '"';
+  }
+}

@@ -1,0 +1,78 @@
+package dev.backprop.cli;
+
+import dev.backprop.io.Json;
+import dev.backprop.io.Model;
+import dev.backprop.io.ModelFile;
+import dev.backprop.io.ModelInfo;
+import dev.backprop.nn.Dense;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code backprop summary}: what a model file holds and how it was made. */
+@Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Architecture, parameter count per layer, and how the model was trained (data, seed, epochs, "
+        + "metrics).")
+final class SummaryCommand implements Callable<Integer> {
+  @Option(names = "--model", paramLabel = "M", required = true, description = "The model file.")
+  Path model;
+
+  @Option(names = "--json", description = "Print one JSON object on stdout.")
+  boolean json;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Model m = ModelFile.load(model);
+    ModelInfo info = m.info();
+    PrintWriter out = spec.commandLine().getOut();
+    List<Dense> layers = m.network().layers();
+    if (json) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("model", model.toString());
+      j.put("architecture", m.network().describe());
+      j.put("parameters", m.network().parameterCount());
+      j.put("task", info.task().id());
+      j.put("label", info.labelName());
+      j.put("features", info.featureNames().size());
+      j.put("classes", info.classes());
+      j.put("normalization", info.normalization().kind().id());
+      j.put("provenance", info.provenance());
+      out.println(Json.writePretty(j));
+      return Main.OK;
+    }
+    out.printf(Locale.ROOT, "model %s%n", model);
+    out.printf(Locale.ROOT, "%-6s %-14s %-12s %10s%n", "layer", "shape (W)", "activation", "parameters");
+    for (int i = 0; i < layers.size(); i++) {
+      Dense d = layers.get(i);
+      long params = (long) d.inputSize() * d.outputSize() + d.outputSize();
+      out.printf(Locale.ROOT, "%-6d %-14s %-12s %,10d%n", i, d.inputSize() + " x " + d.outputSize(),
+          d.activation().name(), params);
+    }
+    out.printf(Locale.ROOT, "total %,d parameters; loss %s%n", m.network().parameterCount(), m.network().loss().name());
+    out.printf(Locale.ROOT, "task %s, label '%s', %d features, normalization %s%n", info.task().id(), info.labelName(),
+        info.featureNames().size(), info.normalization().kind().id());
+    if (!info.classes().isEmpty()) {
+      out.println("classes " + String.join(", ", info.classes()));
+    }
+    if (!info.provenance().isEmpty()) {
+      out.println("how it was trained:");
+      for (Map.Entry<String, Object> e : info.provenance().entrySet()) {
+        Object v = e.getValue();
+        out.println("  " + e.getKey() + ": " + (v instanceof String ? v : Json.write(v)));
+      }
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.backprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every way a user can hand the command line something wrong: the documented exit code, a message that
+ * names the file and the place, no stack trace, and no output file left behind or overwritten.
+ */
+class ErrorPathsTest {
+  @TempDir Path dir;
+
+  private Path write(String name, String text) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  private static void assertCleanError(Cli r, int code, String... fragments) {
+    assertEquals(code, r.code, r::toString);
+    for (String f : fragments) {
+      assertTrue(r.err.contains(f), () -> "stderr lacks '" + f + "':\n" + r);
+    }
+    assertFalse(r.err.contains("\tat "), () -> "stack trace printed:\n" + r);
+    assertFalse(r.err.contains("Exception"), () -> "exception name printed:\n" + r);
+  }
+
+  private void assertNoFilesBut(String... names) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      assertArrayEquals(Stream.of(names).sorted().toArray(),
+          files.map(p -> p.getFileName().toString()).sorted().toArray(), "files in the folder");
+    }
+  }
+
+  @Test
+  void raggedCsvRowIsAnInputError() throws IOException {
+    Path csv = write("bad.csv", "a,b,label\n1,2,x\n3,4\n5,6,y\n");
+    Cli r = Cli.run("train", "--data", csv.toString(), "--out", dir.resolve("m.safetensors").toString());
+    assertCleanError(r, 3, "bad.csv", "line 3");
+    assertEquals(1, r.err.strip().lines().count(), r::toString);
+    assertNoFilesBut("bad.csv");
+  }
+
+  @Test
+  void nonNumericCsvCellNamesRowAndColumn() throws IOException {
+    Path csv = write("cells.csv", "a,b,label\n1,2,x\n3,oops,y\n5,6,x\n7,8,y\n");
+    Cli r = Cli.run("train", "--data", csv.toString(), "--out", dir.resolve("m.safetensors").toString());
+    assertCleanError(r, 3, "cells.csv", "line 3", "column 2", "oops");
+    assertNoFilesBut("cells.csv");
+  }
+
+  @Test
+  void truncatedIdxIsAnInputError() throws IOException {
+    // an images file that declares 10 images of 2x2 but holds 3 bytes of pixels
+    byte[] images = {0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3};
+    byte[] labels = {0, 0, 8, 1, 0, 0, 0, 10, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    Files.write(dir.resolve("train-images-idx3-ubyte"), images);
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), labels);
+    Cli r = Cli.run("train", "--data", dir.toString(), "--out", dir.resolve("m.safetensors").toString());
+    assertCleanError(r, 3, "train-images-idx3-ubyte", "byte");
+    assertNoFilesBut("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
+  }
+
+  @Test
+  void corruptModelFileIsAnInputError() throws IOException {
+    Path model = dir.resolve("broken.safetensors");
+    Files.write(model, new byte[] {(byte) 200, 0, 0, 0, 0, 0, 0, 0, '{', '}'});
+    Cli r = Cli.run("eval", "--model", model.toString(), "--data", "digits");
+    assertCleanError(r, 3, "broken.safetensors");
+    Cli s = Cli.run("summary", "--model", model.toString());
+    assertCleanError(s, 3, "broken.safetensors");
+  }
+
+  @Test
+  void modelThatDoesNotFitTheDataIsAnInputError() throws IOException {
+    Path model = dir.resolve("iris.safetensors");
+    assertEquals(0, Cli.run("train", "--data", "iris", "--epochs", "1", "--quiet", "--out", model.toString()).code);
+    Cli eval = Cli.run("eval", "--model", model.toString(), "--data", "digits");
+    assertCleanError(eval, 3, "digits", "sepal_length");
+    Path out = dir.resolve("again.safetensors");
+    Cli init = Cli.run("train", "--data", "digits", "--init", model.toString(), "--out", out.toString());
+    assertCleanError(init, 3, "iris.safetensors", "does not fit");
+    assertNoFilesBut("iris.safetensors");
+  }
+
+  @Test
+  void aFailedRunNeverOverwritesAGoodModel() throws IOException {
+    Path model = dir.resolve("good.safetensors");
+    assertEquals(0, Cli.run("train", "--epochs", "1", "--quiet", "--out", model.toString()).code);
+    byte[] before = Files.readAllBytes(model);
+    Path csv = write("bad.csv", "a,b,label\n1,2\n");
+    Cli r = Cli.run("train", "--data", csv.toString(), "--out", model.toString());
+    assertEquals(3, r.code, r::toString);
+    assertArrayEquals(before, Files.readAllBytes(model));
+  }
+
+  @Test
+  void badFlagValuesAreUsageErrors() {
+    Path out = dir.resolve("m.safetensors");
+    String[][] cases = {
+      {"--epochs", "-1"}, {"--batch-size", "0"}, {"--batch-size", "many"}, {"--lr", "NaN"}, {"--lr", "-0.1"},
+      {"--lr", "Infinity"}, {"--layers", "0"}, {"--layers", "10,100000000"}, {"--activation", "softmax"},
+      {"--loss", "hinge"}, {"--optimizer", "lbfgs"}, {"--test-split", "1.5"}, {"--normalize", "zscore"},
+      {"--task", "ranking"}, {"--loss", "cross-entropy", "--output-activation", "sigmoid"}, {"--unknown-flag"},
+    };
+    for (String[] c : cases) {
+      String[] args = new String[c.length + 3];
+      args[0] = "train";
+      System.arraycopy(c, 0, args, 1, c.length);
+      args[c.length + 1] = "--out";
+      args[c.length + 2] = out.toString();
+      Cli r = Cli.run(args);
+      assertEquals(2, r.code, () -> String.join(" ", c) + "\n" + r);
+      assertFalse(r.err.contains("\tat "), r::toString);
+      assertFalse(Files.exists(out), () -> String.join(" ", c) + " left a model behind");
+    }
+  }
+
+  @Test
+  void missingOutputFolderIsAUsageErrorBeforeAnyWork() {
+    Cli r = Cli.run("train", "--out", dir.resolve("no/such/folder/m.safetensors").toString());
+    assertCleanError(r, 2, "does not exist");
+    assertFalse(r.out.contains("epoch"), "no training happened");
+  }
+
+  @Test
+  void missingDataFileIsAnInputError() {
+    Cli r = Cli.run("train", "--data", dir.resolve("nothing.csv").toString(), "--out",
+        dir.resolve("m.safetensors").toString());
+    assertCleanError(r, 3, "nothing.csv", "no such file");
+  }
+
+  @Test
+  void divergenceExitsWithFour() throws IOException {
+    Path out = dir.resolve("m.safetensors");
+    Cli r = Cli.run("train", "--optimizer", "sgd", "--lr", "1e6", "--out", out.toString());
+    assertCleanError(r, 4, "diverged", "epoch", "step", "lower learning rate");
+    assertFalse(Files.exists(out), "a diverged run saves no model");
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    assertEquals(2, Cli.run("fly").code);
+    assertEquals(2, Cli.run().code);
+  }
+}
