@@ -1,0 +1,36 @@
+package dev.backprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.backprop.data.DataSources;
+import dev.backprop.io.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fashion-MNIST through the command line with the default two-hidden-layer relu network (784-256-128-10).
+ * CI installs the data (Debian's dataset-fashion-mnist), so there a missing dataset is a failure, not a skip.
+ */
+class FashionMnistTest {
+  @TempDir Path dir;
+
+  @Test
+  void twoEpochsReachEightyFivePercent() {
+    boolean present = Files.isDirectory(DataSources.FASHION_MNIST_DIR);
+    if (System.getenv("CI") == null) {
+      assumeTrue(present, "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
+    }
+    assertTrue(present, "CI must install dataset-fashion-mnist");
+    Path model = dir.resolve("fashion.safetensors");
+    Cli r = Cli.run("train", "--data", "fashion-mnist", "--epochs", "2", "--json", "--out", model.toString());
+    assertEquals(0, r.code, r::toString);
+    JsonObject json = JsonObject.parse("stdout", r.out);
+    System.out.println("fashion-mnist, 2 epochs: " + r.out);
+    assertTrue(json.number("test_accuracy") >= 0.85, r::toString);
+    assertTrue(r.err.contains("784 -> 256 relu -> 128 relu -> 10 softmax"), r::toString);
+  }
+}
