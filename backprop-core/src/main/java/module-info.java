@@ -5,6 +5,7 @@
  */
 module dev.backprop.core {
   requires org.slf4j;
+  requires static jdk.incubator.vector;
 
   exports dev.backprop;
   exports dev.backprop.tensor;

@@ -12,9 +12,13 @@ public record Model(Network network, ModelInfo info) {
       throw new IllegalArgumentException(info.featureNames().size() + " feature names for a network of "
           + network.inputSize() + " inputs");
     }
-    if (!info.classes().isEmpty() && info.classes().size() != network.outputSize()) {
+    boolean classification = info.task() == dev.backprop.data.Task.CLASSIFICATION;
+    if (classification && info.classes().size() != network.outputSize()) {
       throw new IllegalArgumentException(info.classes().size() + " classes for a network of "
-          + network.outputSize() + " outputs");
+          + network.outputSize() + " outputs; a classifier names one class per output");
+    }
+    if (!classification && !info.classes().isEmpty()) {
+      throw new IllegalArgumentException("a regression model has no classes, got " + info.classes());
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.backprop.nn.Dense;
 import dev.backprop.nn.Network;
 import dev.backprop.nn.activation.Activation;
 import dev.backprop.nn.activation.Activations;
+import dev.backprop.nn.activation.LeakyRelu;
 import dev.backprop.tensor.Matrix;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -72,6 +73,9 @@ public final class ModelFile {
       layer.put("in", d.inputSize());
       layer.put("out", d.outputSize());
       layer.put("activation", d.activation().name());
+      if (d.activation() instanceof LeakyRelu) {
+        layer.put("slope", ((LeakyRelu) d.activation()).slope());
+      }
       layers.add(layer);
     }
     ModelInfo info = model.info();
@@ -136,7 +140,7 @@ public final class ModelFile {
         throw new InvalidInputException(source, "metadata field '" + field + ".in'", "expected "
             + layers.get(i - 1).outputSize() + " (the previous layer's out), found " + in);
       }
-      Activation activation = parse(source, field + ".activation", () -> Activations.byName(spec.string("activation")));
+      Activation activation = parse(source, field + ".activation", () -> activation(spec));
       String prefix = "layers." + i + ".";
       SafeTensors.Tensor weight = tensor(contents, prefix + "weight", out, in);
       SafeTensors.Tensor bias = tensor(contents, prefix + "bias", out);
@@ -168,6 +172,10 @@ public final class ModelFile {
       throw new InvalidInputException(source, "metadata field 'classes'", "expected " + network.outputSize()
           + " names (the last layer's outputs), found " + classes.size());
     }
+    if (task == Task.REGRESSION && !classes.isEmpty()) {
+      throw new InvalidInputException(source, "metadata field 'classes'", "expected none for a regression model, "
+          + "found " + classes.size());
+    }
     JsonObject norm = meta.object("normalization");
     double[] offset = norm.doubleArray("offset");
     double[] scale = norm.doubleArray("scale");
@@ -180,6 +188,15 @@ public final class ModelFile {
     Map<String, Object> provenance = meta.has("provenance") ? meta.object("provenance").members() : Map.of();
     ModelInfo info = new ModelInfo(task, features, meta.string("label"), classes, normalization, provenance);
     return new Model(network, info);
+  }
+
+  /** The activation a layer's metadata names, with its slope for leaky-relu. */
+  private static Activation activation(JsonObject spec) {
+    String name = spec.string("activation");
+    if (name.equals("leaky-relu") && spec.has("slope")) {
+      return new LeakyRelu(spec.number("slope"));
+    }
+    return Activations.byName(name);
   }
 
   private static SafeTensors.Tensor tensor(SafeTensors.Contents contents, String name, int... shape) {

@@ -86,8 +86,7 @@ public final class Dense implements Layer {
     x.requireShape(x.rows(), inputSize(), "input of dense layer " + weight.name());
     workspace.ensureBatch(x.rows());
     input = x;
-    MatrixOps.matmul(x, weight.value(), workspace.z);
-    MatrixOps.addRowVector(workspace.z, bias.value());
+    MatrixOps.matmulAddBias(x, weight.value(), bias.value(), workspace.z);
     activation.forward(workspace.z, workspace.a);
     return workspace.a;
   }

@@ -1,6 +1,7 @@
 package dev.backprop.optim;
 
 import dev.backprop.nn.Parameter;
+import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.Map;
  * </pre>
  * epsilon is added after the square root, as in PyTorch's {@code torch.optim.Adam} (Keras adds it to the
  * bias-corrected root in the same way; TensorFlow 1 folded it differently). Defaults: lr 1e-3, betas 0.9
- * and 0.999, eps 1e-8. The moments are kept in float64 whatever the parameter type.
+ * and 0.999, eps 1e-8. The update is computed as PyTorch computes it:
+ * w = w - (lr / (1 - beta1^t)) m / (sqrt(v) / sqrt(1 - beta2^t) + eps). The moments have the parameter's
+ * element type (float32 in training, as PyTorch keeps them).
  */
 public final class Adam implements Optimizer {
   public static final double DEFAULT_LEARNING_RATE = 1e-3;
@@ -27,8 +30,8 @@ public final class Adam implements Optimizer {
   private final double beta1;
   private final double beta2;
   private final double epsilon;
-  private final double[][] m;
-  private final double[][] v;
+  private final Matrix[] m;
+  private final Matrix[] v;
   private double learningRate;
   private long t;
 
@@ -47,11 +50,11 @@ public final class Adam implements Optimizer {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
-    this.m = new double[this.parameters.size()][];
-    this.v = new double[this.parameters.size()][];
+    this.m = new Matrix[this.parameters.size()];
+    this.v = new Matrix[this.parameters.size()];
     for (int i = 0; i < m.length; i++) {
-      m[i] = new double[this.parameters.get(i).value().size()];
-      v[i] = new double[m[i].length];
+      m[i] = this.parameters.get(i).value().zerosLike();
+      v[i] = this.parameters.get(i).value().zerosLike();
     }
     setLearningRate(learningRate);
   }
@@ -64,21 +67,41 @@ public final class Adam implements Optimizer {
   @Override
   public void step() {
     t++;
-    double correction1 = 1 - Math.pow(beta1, t);
-    double correction2 = 1 - Math.pow(beta2, t);
+    double stepSize = learningRate / (1 - Math.pow(beta1, t));
+    double rootCorrection = Math.sqrt(1 - Math.pow(beta2, t));
     for (int p = 0; p < parameters.size(); p++) {
       Matrix w = parameters.get(p).value();
       Matrix g = parameters.get(p).grad();
-      double[] mp = m[p];
-      double[] vp = v[p];
-      for (int i = 0; i < mp.length; i++) {
-        double gi = g.getFlat(i);
-        mp[i] = beta1 * mp[i] + (1 - beta1) * gi;
-        vp[i] = beta2 * vp[i] + (1 - beta2) * gi * gi;
-        double mHat = mp[i] / correction1;
-        double vHat = vp[i] / correction2;
-        w.setFlat(i, w.getFlat(i) - learningRate * mHat / (Math.sqrt(vHat) + epsilon));
+      if (w.dtype() == DType.FLOAT32) {
+        update(w.floats(), g.floats(), m[p].floats(), v[p].floats(), (float) stepSize, (float) rootCorrection);
+      } else {
+        update(w.doubles(), g.doubles(), m[p].doubles(), v[p].doubles(), stepSize, rootCorrection);
       }
+    }
+  }
+
+  private void update(float[] w, float[] g, float[] mp, float[] vp, float stepSize, float rootCorrection) {
+    float b1 = (float) beta1;
+    float b2 = (float) beta2;
+    float c1 = (float) (1 - beta1);
+    float c2 = (float) (1 - beta2);
+    float eps = (float) epsilon;
+    for (int i = 0; i < w.length; i++) {
+      float gi = g[i];
+      float mi = b1 * mp[i] + c1 * gi;
+      float vi = b2 * vp[i] + c2 * gi * gi;
+      mp[i] = mi;
+      vp[i] = vi;
+      w[i] -= stepSize * mi / ((float) Math.sqrt(vi) / rootCorrection + eps);
+    }
+  }
+
+  private void update(double[] w, double[] g, double[] mp, double[] vp, double stepSize, double rootCorrection) {
+    for (int i = 0; i < w.length; i++) {
+      double gi = g[i];
+      mp[i] = beta1 * mp[i] + (1 - beta1) * gi;
+      vp[i] = beta2 * vp[i] + (1 - beta2) * gi * gi;
+      w[i] -= stepSize * mp[i] / (Math.sqrt(vp[i]) / rootCorrection + epsilon);
     }
   }
 
@@ -103,8 +126,8 @@ public final class Adam implements Optimizer {
     Map<String, Matrix> state = new LinkedHashMap<>();
     for (int p = 0; p < parameters.size(); p++) {
       String name = parameters.get(p).name();
-      state.put(name + ".m", Matrix.wrap(1, m[p].length, m[p].clone()));
-      state.put(name + ".v", Matrix.wrap(1, v[p].length, v[p].clone()));
+      state.put(name + ".m", m[p].copy());
+      state.put(name + ".v", v[p].copy());
     }
     state.put("step", Matrix.wrap(1, 1, new double[] {t}));
     return state;
@@ -117,19 +140,19 @@ public final class Adam implements Optimizer {
       copyInto(state, name + ".m", m[p]);
       copyInto(state, name + ".v", v[p]);
     }
-    double[] step = new double[1];
+    Matrix step = Matrix.zeros(DType.FLOAT64, 1, 1);
     copyInto(state, "step", step);
-    t = (long) step[0];
+    t = (long) step.getFlat(0);
   }
 
-  private static void copyInto(Map<String, Matrix> state, String key, double[] target) {
+  private static void copyInto(Map<String, Matrix> state, String key, Matrix target) {
     Matrix s = state.get(key);
-    if (s == null || s.size() != target.length) {
+    if (s == null || s.size() != target.size()) {
       throw new IllegalArgumentException("Adam state '" + key + "' is " + (s == null ? "missing" : "of size "
-          + s.size()) + ", expected " + target.length + " values");
+          + s.size()) + ", expected " + target.size() + " values");
     }
-    for (int i = 0; i < target.length; i++) {
-      target[i] = s.getFlat(i);
+    for (int i = 0; i < target.size(); i++) {
+      target.setFlat(i, s.getFlat(i));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.backprop.tensor;
 
+import dev.backprop.internal.kernel.Kernels;
 import dev.backprop.internal.kernel.ScalarKernels;
 
 /**
@@ -21,10 +22,26 @@ public final class MatrixOps {
     out.requireShape(a.rows(), b.cols(), "matmul output");
     DType t = sameType(a, b, out);
     if (t == DType.FLOAT32) {
-      ScalarKernels.matmul(a.floats(), b.floats(), out.floats(), a.rows(), a.cols(), b.cols());
+      Kernels.floats().matmul(a.floats(), b.floats(), null, out.floats(), a.rows(), a.cols(), b.cols());
     } else {
       ScalarKernels.matmul(a.doubles(), b.doubles(), out.doubles(), a.rows(), a.cols(), b.cols());
     }
+    return out;
+  }
+
+  /** out = a b + bias on every row: the forward pre-activation Z = X W + b in one pass; bias is [1 x n]. */
+  public static Matrix matmulAddBias(Matrix a, Matrix b, Matrix bias, Matrix out) {
+    bias.requireShape(1, b.cols(), "bias row");
+    if (a.dtype() != DType.FLOAT32 || bias.dtype() != DType.FLOAT32) {
+      return addRowVector(matmul(a, b, out), bias);
+    }
+    if (a.cols() != b.rows()) {
+      throw new ShapeMismatchException("matmul a b: a is " + a.shape() + ", b is " + b.shape()
+          + "; b must have " + a.cols() + " rows (a's columns)");
+    }
+    out.requireShape(a.rows(), b.cols(), "matmul output");
+    sameType(a, b, out);
+    Kernels.floats().matmul(a.floats(), b.floats(), bias.floats(), out.floats(), a.rows(), a.cols(), b.cols());
     return out;
   }
 
@@ -37,7 +54,7 @@ public final class MatrixOps {
     out.requireShape(a.cols(), b.cols(), "matmul a^T b output");
     DType t = sameType(a, b, out);
     if (t == DType.FLOAT32) {
-      ScalarKernels.matmulTransposeA(a.floats(), b.floats(), out.floats(), a.cols(), a.rows(), b.cols());
+      Kernels.floats().matmulTransposeA(a.floats(), b.floats(), out.floats(), a.cols(), a.rows(), b.cols());
     } else {
       ScalarKernels.matmulTransposeA(a.doubles(), b.doubles(), out.doubles(), a.cols(), a.rows(), b.cols());
     }
@@ -53,7 +70,7 @@ public final class MatrixOps {
     out.requireShape(a.rows(), b.rows(), "matmul a b^T output");
     DType t = sameType(a, b, out);
     if (t == DType.FLOAT32) {
-      ScalarKernels.matmulTransposeB(a.floats(), b.floats(), out.floats(), a.rows(), a.cols(), b.rows());
+      Kernels.floats().matmulTransposeB(a.floats(), b.floats(), out.floats(), a.rows(), a.cols(), b.rows());
     } else {
       ScalarKernels.matmulTransposeB(a.doubles(), b.doubles(), out.doubles(), a.rows(), a.cols(), b.rows());
     }

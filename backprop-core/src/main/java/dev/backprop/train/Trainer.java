@@ -112,14 +112,19 @@ public final class Trainer {
     }
     for (Parameter p : network.parameters()) {
       Matrix g = p.grad();
-      double sum = 0;
-      for (int i = 0, size = g.size(); i < size; i++) {
-        sum += g.getFlat(i);
-      }
-      if (!Double.isFinite(sum) && !g.allFinite()) {
-        throw new DivergenceException(epoch, step, "the gradient of " + p.name(), sum);
+      if (!g.allFinite()) {
+        throw new DivergenceException(epoch, step, "the gradient of " + p.name(), firstNonFinite(g));
       }
     }
+  }
+
+  private static double firstNonFinite(Matrix m) {
+    for (int i = 0; i < m.size(); i++) {
+      if (!Double.isFinite(m.getFlat(i))) {
+        return m.getFlat(i);
+      }
+    }
+    return 0;
   }
 
   private static long countCorrect(Matrix outputs, int[] order, int from, Dataset train) {

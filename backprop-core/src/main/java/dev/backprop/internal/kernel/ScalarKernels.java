@@ -17,9 +17,6 @@ public final class ScalarKernels {
       int outRow = i * n;
       for (int p = 0; p < k; p++) {
         float aip = a[i * k + p];
-        if (aip == 0f) {
-          continue;
-        }
         int bRow = p * n;
         for (int j = 0; j < n; j++) {
           out[outRow + j] += aip * b[bRow + j];
@@ -51,9 +48,6 @@ public final class ScalarKernels {
       int bRow = p * n;
       for (int i = 0; i < m; i++) {
         float api = a[aRow + i];
-        if (api == 0f) {
-          continue;
-        }
         int outRow = i * n;
         for (int j = 0; j < n; j++) {
           out[outRow + j] += api * b[bRow + j];

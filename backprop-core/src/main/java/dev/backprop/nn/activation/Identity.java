@@ -24,4 +24,18 @@ public final class Identity extends ElementwiseActivation {
       a.copyFrom(z);
     }
   }
+
+  @Override
+  protected void forward(float[] z, float[] a, int n) {
+    if (a != z) {
+      System.arraycopy(z, 0, a, 0, n);
+    }
+  }
+
+  @Override
+  protected void backward(float[] z, float[] a, float[] gradA, float[] delta, int n) {
+    if (delta != gradA) {
+      System.arraycopy(gradA, 0, delta, 0, n);
+    }
+  }
 }

@@ -35,4 +35,20 @@ public final class LeakyRelu extends ElementwiseActivation {
   public double derivative(double z, double a) {
     return z > 0 ? 1.0 : slope;
   }
+
+  @Override
+  protected void forward(float[] z, float[] a, int n) {
+    float s = (float) slope;
+    for (int i = 0; i < n; i++) {
+      a[i] = z[i] > 0f ? z[i] : s * z[i];
+    }
+  }
+
+  @Override
+  protected void backward(float[] z, float[] a, float[] gradA, float[] delta, int n) {
+    float s = (float) slope;
+    for (int i = 0; i < n; i++) {
+      delta[i] = z[i] > 0f ? gradA[i] : s * gradA[i];
+    }
+  }
 }

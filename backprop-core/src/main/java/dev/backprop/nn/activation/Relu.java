@@ -15,4 +15,18 @@ public final class Relu extends ElementwiseActivation {
   public double derivative(double z, double a) {
     return z > 0 ? 1.0 : 0.0;
   }
+
+  @Override
+  protected void forward(float[] z, float[] a, int n) {
+    for (int i = 0; i < n; i++) {
+      a[i] = z[i] > 0f ? z[i] : 0f;
+    }
+  }
+
+  @Override
+  protected void backward(float[] z, float[] a, float[] gradA, float[] delta, int n) {
+    for (int i = 0; i < n; i++) {
+      delta[i] = z[i] > 0f ? gradA[i] : 0f;
+    }
+  }
 }

@@ -29,4 +29,21 @@ public final class Sigmoid extends ElementwiseActivation {
   public double derivative(double z, double a) {
     return a * (1.0 - a);
   }
+
+  @Override
+  protected void forward(float[] z, float[] a, int n) {
+    for (int i = 0; i < n; i++) {
+      float x = z[i];
+      // the stable form: only e^-|x| is formed
+      float e = (float) Math.exp(-Math.abs(x));
+      a[i] = x >= 0 ? 1f / (1f + e) : e / (1f + e);
+    }
+  }
+
+  @Override
+  protected void backward(float[] z, float[] a, float[] gradA, float[] delta, int n) {
+    for (int i = 0; i < n; i++) {
+      delta[i] = gradA[i] * (a[i] * (1f - a[i]));
+    }
+  }
 }

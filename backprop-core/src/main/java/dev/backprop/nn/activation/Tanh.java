@@ -15,4 +15,18 @@ public final class Tanh extends ElementwiseActivation {
   public double derivative(double z, double a) {
     return 1.0 - a * a;
   }
+
+  @Override
+  protected void forward(float[] z, float[] a, int n) {
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) Math.tanh(z[i]);
+    }
+  }
+
+  @Override
+  protected void backward(float[] z, float[] a, float[] gradA, float[] delta, int n) {
+    for (int i = 0; i < n; i++) {
+      delta[i] = gradA[i] * (1f - a[i] * a[i]);
+    }
+  }
 }

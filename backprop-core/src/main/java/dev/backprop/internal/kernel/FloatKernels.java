@@ -1,0 +1,20 @@
+package dev.backprop.internal.kernel;
+
+/**
+ * The float32 kernels of training, on row-major arrays. Implementations differ only in speed: every
+ * method computes each output element with the same sequence of operations whatever the thread count,
+ * so results never depend on it. Each method writes only its {@code out} argument.
+ */
+public interface FloatKernels {
+  /** A short name for logs and benchmarks, e.g. {@code "vector (8 lanes)"}. */
+  String name();
+
+  /** out[m x n] = a[m x k] b[k x n], plus bias[n] on every row when bias is not null. */
+  void matmul(float[] a, float[] b, float[] bias, float[] out, int m, int k, int n);
+
+  /** out[m x n] = a^T b with a [k x m] and b [k x n]. */
+  void matmulTransposeA(float[] a, float[] b, float[] out, int m, int k, int n);
+
+  /** out[m x n] = a b^T with a [m x k] and b [n x k]. */
+  void matmulTransposeB(float[] a, float[] b, float[] out, int m, int k, int n);
+}

@@ -1,0 +1,97 @@
+package dev.backprop.internal.kernel;
+
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the float32 kernels once, at first use: the Vector API implementation when the module
+ * {@code jdk.incubator.vector} is present, else the scalar loops with one log line saying how to get the
+ * fast ones. The system property {@code backprop.kernel} ({@code vector} or {@code scalar}) forces a
+ * choice; {@code backprop.threads} sets the thread count (default: the available processors).
+ */
+public final class Kernels {
+  /** System property forcing the kernel: {@code vector} or {@code scalar}. */
+  public static final String KERNEL_PROPERTY = "backprop.kernel";
+  /** System property with the number of compute threads. */
+  public static final String THREADS_PROPERTY = "backprop.threads";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Kernels.class);
+  private static volatile FloatKernels current;
+  private static ComputePool pool;
+
+  private Kernels() {}
+
+  /** The kernels in use. */
+  public static FloatKernels floats() {
+    FloatKernels k = current;
+    if (k == null) {
+      synchronized (Kernels.class) {
+        if (current == null) {
+          current = choose(defaultThreads());
+          LOG.info("Backprop kernels: {}", current.name());
+        }
+        k = current;
+      }
+    }
+    return k;
+  }
+
+  /** Uses {@code threads} compute threads from now on (the kernel kind stays as chosen). */
+  public static synchronized void useThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    if (current != null && pool != null && pool.threads() == threads) {
+      return;
+    }
+    ComputePool old = pool;
+    current = choose(threads);
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  /** Whether the Vector API kernels are in use. */
+  public static boolean vectorized() {
+    return floats() instanceof VectorFloatKernels;
+  }
+
+  private static int defaultThreads() {
+    String value = System.getProperty(THREADS_PROPERTY);
+    if (value != null) {
+      try {
+        int t = Integer.parseInt(value.trim());
+        if (t >= 1) {
+          return t;
+        }
+      } catch (NumberFormatException e) {
+        // fall through to the warning
+      }
+      LOG.warn("ignoring -D{}={}: expected a positive whole number", THREADS_PROPERTY, value);
+    }
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  private static FloatKernels choose(int threads) {
+    String forced = System.getProperty(KERNEL_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+    boolean moduleThere = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    if (forced.equals("scalar")) {
+      pool = null;
+      return new ScalarFloatKernels();
+    }
+    if (!moduleThere) {
+      if (forced.equals("vector")) {
+        LOG.warn("-D{}=vector, but the module jdk.incubator.vector is not enabled; using the scalar kernels",
+            KERNEL_PROPERTY);
+      } else {
+        LOG.info("the Vector API is not enabled, so Backprop uses its slower scalar kernels; "
+            + "run java with --add-modules jdk.incubator.vector to enable the fast ones");
+      }
+      pool = null;
+      return new ScalarFloatKernels();
+    }
+    pool = new ComputePool(threads);
+    return VectorSupport.create(pool);
+  }
+}

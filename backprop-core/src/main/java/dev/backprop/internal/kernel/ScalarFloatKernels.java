@@ -1,0 +1,27 @@
+package dev.backprop.internal.kernel;
+
+/** {@link FloatKernels} by the plain loops of {@link ScalarKernels}: the fallback and the reference. */
+final class ScalarFloatKernels implements FloatKernels {
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public void matmul(float[] a, float[] b, float[] bias, float[] out, int m, int k, int n) {
+    ScalarKernels.matmul(a, b, out, m, k, n);
+    if (bias != null) {
+      ScalarKernels.addRowVector(out, bias, m, n);
+    }
+  }
+
+  @Override
+  public void matmulTransposeA(float[] a, float[] b, float[] out, int m, int k, int n) {
+    ScalarKernels.matmulTransposeA(a, b, out, m, k, n);
+  }
+
+  @Override
+  public void matmulTransposeB(float[] a, float[] b, float[] out, int m, int k, int n) {
+    ScalarKernels.matmulTransposeB(a, b, out, m, k, n);
+  }
+}

@@ -1,0 +1,315 @@
+package dev.backprop.internal.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FloatKernels} on the Vector API: one register-blocked micro-kernel serves all three products.
+ *
+ * <p>C[i][j] = sum_p A(i, p) B[p][j], where A(i, p) = a[i * rowStride + p * colStride] covers both A
+ * (rowStride k, colStride 1) and A^T (rowStride 1, colStride m) without copying; for a b^T the kernel
+ * first transposes b into a scratch buffer. For each block of KC values of p, A is copied into panels of
+ * MR = 6 rows laid side by side and B into panels of NR = 2 vectors of columns, both contiguous and
+ * zero-padded; the micro-kernel keeps a 6 x NR tile of C in 12 vector registers (16 are enough on AVX2)
+ * while it walks down both panels: per step 2 loads, 6 broadcasts and 12 fused multiply-adds. Packing A
+ * matters in Java: with six separate row indices the JIT ran out of registers and the kernel ran at a
+ * third of the speed (measured 14 against 45 GFLOP/s on 128x784x256).
+ *
+ * <p>Every element of C is the sum over the k-blocks in order, each block summed in p order by one FMA
+ * chain, so the result depends on nothing but the shapes. Work is split between threads by tiles of C
+ * (columns when there are enough, else rows), never inside a sum.
+ */
+final class VectorFloatKernels implements FloatKernels {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Columns of C per micro-tile. */
+  static final int NR = 2 * L;
+  /** Rows of C per micro-tile. */
+  static final int MR = 6;
+  /** Rows of B per packed panel: NR x KC floats stay in the L1 cache. */
+  static final int KC = 256;
+
+  private final ComputePool pool;
+  private final ThreadLocal<float[]> transposeScratch = ThreadLocal.withInitial(() -> new float[0]);
+
+  VectorFloatKernels(ComputePool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public String name() {
+    return "vector (" + L + " float lanes, " + pool.threads() + " thread" + (pool.threads() == 1 ? "" : "s") + ")";
+  }
+
+  @Override
+  public void matmul(float[] a, float[] b, float[] bias, float[] out, int m, int k, int n) {
+    gemm(a, k, 1, b, bias, out, m, k, n);
+  }
+
+  @Override
+  public void matmulTransposeA(float[] a, float[] b, float[] out, int m, int k, int n) {
+    gemm(a, 1, m, b, null, out, m, k, n);
+  }
+
+  @Override
+  public void matmulTransposeB(float[] a, float[] b, float[] out, int m, int k, int n) {
+    float[] bt = transposeScratch.get();
+    if (bt.length < k * n) {
+      bt = new float[k * n];
+      transposeScratch.set(bt);
+    }
+    transpose(b, bt, n, k);
+    gemm(a, k, 1, bt, null, out, m, k, n);
+  }
+
+  /** dst[k x n] = src[n x k]^T, in cache-sized blocks. */
+  private static void transpose(float[] src, float[] dst, int rows, int cols) {
+    final int block = 32;
+    for (int r0 = 0; r0 < rows; r0 += block) {
+      int r1 = Math.min(rows, r0 + block);
+      for (int c0 = 0; c0 < cols; c0 += block) {
+        int c1 = Math.min(cols, c0 + block);
+        for (int r = r0; r < r1; r++) {
+          for (int c = c0; c < c1; c++) {
+            dst[c * rows + r] = src[r * cols + c];
+          }
+        }
+      }
+    }
+  }
+
+  private void gemm(float[] a, int ars, int acs, float[] b, float[] bias, float[] c, int m, int k, int n) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          c[i * n + j] = bias == null ? 0f : bias[j];
+        }
+      }
+      return;
+    }
+    int colTiles = (n + NR - 1) / NR;
+    int rowTiles = (m + MR - 1) / MR;
+    long flops = 2L * m * n * k;
+    int tasks = pool.tasksFor(flops, Math.max(colTiles, rowTiles));
+    if (tasks <= 1) {
+      tile(a, ars, acs, b, bias, c, m, k, n, 0, m, 0, n);
+    } else if (colTiles >= tasks) {
+      pool.run(tasks, t -> {
+        int j0 = split(colTiles, tasks, t) * NR;
+        int j1 = Math.min(n, split(colTiles, tasks, t + 1) * NR);
+        tile(a, ars, acs, b, bias, c, m, k, n, 0, m, j0, j1);
+      });
+    } else {
+      pool.run(tasks, t -> {
+        int i0 = split(rowTiles, tasks, t) * MR;
+        int i1 = Math.min(m, split(rowTiles, tasks, t + 1) * MR);
+        tile(a, ars, acs, b, bias, c, m, k, n, i0, i1, 0, n);
+      });
+    }
+  }
+
+  private static int split(int units, int parts, int index) {
+    return (int) ((long) units * index / parts);
+  }
+
+  /** Per-thread packing buffers. */
+  private static final class Scratch {
+    float[] a = new float[0];
+    final float[] b = new float[KC * NR];
+    final float[] tile = new float[MR * NR];
+  }
+
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  /** C[i0..i1) x [j0..j1) of the product; j0 is a multiple of NR. */
+  private void tile(float[] a, int ars, int acs, float[] b, float[] bias, float[] c, int m, int k, int n,
+      int i0, int i1, int j0, int j1) {
+    Scratch s = scratch.get();
+    int panels = (i1 - i0 + MR - 1) / MR;
+    if (s.a.length < panels * MR * KC) {
+      s.a = new float[panels * MR * KC];
+    }
+    for (int p0 = 0; p0 < k; p0 += KC) {
+      int kc = Math.min(KC, k - p0);
+      boolean first = p0 == 0;
+      float[] lastBias = p0 + kc == k ? bias : null;
+      packA(a, ars, acs, s.a, i0, i1, p0, kc);
+      for (int j = j0; j < j1; j += NR) {
+        int cols = Math.min(NR, j1 - j);
+        packB(b, s.b, p0, kc, j, cols, n);
+        for (int panel = 0; panel < panels; panel++) {
+          int i = i0 + panel * MR;
+          micro(s.a, panel * MR * kc, s.b, kc, s.tile);
+          merge(s.tile, c, n, i, Math.min(MR, i1 - i), j, cols, first, lastBias);
+        }
+      }
+    }
+  }
+
+  /**
+   * packed[panel][p][r] = A(i0 + panel * MR + r, p0 + p): MR rows side by side for each p, so the
+   * micro-kernel reads A through one index; rows past i1 are zero.
+   */
+  private static void packA(float[] a, int ars, int acs, float[] packed, int i0, int i1, int p0, int kc) {
+    int panels = (i1 - i0 + MR - 1) / MR;
+    for (int panel = 0; panel < panels; panel++) {
+      int base = panel * MR * kc;
+      int i = i0 + panel * MR;
+      if (i + MR > i1) {
+        packPartial(a, ars, acs, packed, base, i, i1, p0, kc);
+      } else if (acs == 1) {
+        // A row-major: six rows read side by side
+        int s0 = i * ars + p0;
+        int s1 = s0 + ars;
+        int s2 = s1 + ars;
+        int s3 = s2 + ars;
+        int s4 = s3 + ars;
+        int s5 = s4 + ars;
+        for (int p = 0, d = base; p < kc; p++, d += MR) {
+          packed[d] = a[s0 + p];
+          packed[d + 1] = a[s1 + p];
+          packed[d + 2] = a[s2 + p];
+          packed[d + 3] = a[s3 + p];
+          packed[d + 4] = a[s4 + p];
+          packed[d + 5] = a[s5 + p];
+        }
+      } else {
+        // A transposed: the six values of each p are contiguous
+        for (int p = 0, d = base; p < kc; p++, d += MR) {
+          int src = i * ars + (p0 + p) * acs;
+          packed[d] = a[src];
+          packed[d + 1] = a[src + ars];
+          packed[d + 2] = a[src + 2 * ars];
+          packed[d + 3] = a[src + 3 * ars];
+          packed[d + 4] = a[src + 4 * ars];
+          packed[d + 5] = a[src + 5 * ars];
+        }
+      }
+    }
+  }
+
+  /** The last, partial panel: rows i..i1 and zeros below them. */
+  private static void packPartial(float[] a, int ars, int acs, float[] packed, int base, int i, int i1, int p0,
+      int kc) {
+    for (int r = 0; r < MR; r++) {
+      for (int p = 0; p < kc; p++) {
+        packed[base + p * MR + r] = i + r < i1 ? a[(i + r) * ars + (p0 + p) * acs] : 0f;
+      }
+    }
+  }
+
+  /** packed[p][0..NR) = b[p0 + p][j..j+cols), zero beyond cols. */
+  private static void packB(float[] b, float[] packed, int p0, int kc, int j, int cols, int n) {
+    if (cols == NR) {
+      for (int p = 0; p < kc; p++) {
+        int src = (p0 + p) * n + j;
+        FloatVector.fromArray(S, b, src).intoArray(packed, p * NR);
+        FloatVector.fromArray(S, b, src + L).intoArray(packed, p * NR + L);
+      }
+      return;
+    }
+    for (int p = 0; p < kc; p++) {
+      int src = (p0 + p) * n + j;
+      int dst = p * NR;
+      System.arraycopy(b, src, packed, dst, cols);
+      for (int q = cols; q < NR; q++) {
+        packed[dst + q] = 0f;
+      }
+    }
+  }
+
+  /**
+   * tile[r][0..NR) = sum over p of ap[p][r] bp[p][0..NR): the register-blocked core, 12 vector accumulators,
+   * per step 2 vector loads, 6 broadcasts and 12 fused multiply-adds.
+   */
+  private static void micro(float[] ap, int aOff, float[] bp, int kc, float[] tile) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, p * NR);
+      FloatVector b1 = FloatVector.fromArray(S, bp, p * NR + L);
+      int o = aOff + p * MR;
+      FloatVector x = FloatVector.broadcast(S, ap[o]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[o + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[o + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[o + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[o + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[o + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+  }
+
+  /**
+   * Writes (first k-block) or adds (later blocks) the valid rows x cols of a micro-tile into C, and after the
+   * last block adds the bias.
+   */
+  private static void merge(float[] tile, float[] c, int n, int i, int rows, int j, int cols, boolean first,
+      float[] bias) {
+    if (cols == NR) {
+      for (int r = 0; r < rows; r++) {
+        int dst = (i + r) * n + j;
+        FloatVector v0 = FloatVector.fromArray(S, tile, r * NR);
+        FloatVector v1 = FloatVector.fromArray(S, tile, r * NR + L);
+        if (!first) {
+          v0 = v0.add(FloatVector.fromArray(S, c, dst));
+          v1 = v1.add(FloatVector.fromArray(S, c, dst + L));
+        }
+        if (bias != null) {
+          v0 = v0.add(FloatVector.fromArray(S, bias, j));
+          v1 = v1.add(FloatVector.fromArray(S, bias, j + L));
+        }
+        v0.intoArray(c, dst);
+        v1.intoArray(c, dst + L);
+      }
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      int dst = (i + r) * n + j;
+      int src = r * NR;
+      if (first) {
+        for (int q = 0; q < cols; q++) {
+          c[dst + q] = tile[src + q];
+        }
+      } else {
+        for (int q = 0; q < cols; q++) {
+          c[dst + q] += tile[src + q];
+        }
+      }
+      if (bias != null) {
+        for (int q = 0; q < cols; q++) {
+          c[dst + q] += bias[j + q];
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.backprop.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.backprop.SeededRandom;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The Vector API kernels against the scalar reference on random inputs over awkward sizes, in all three
+ * product forms, and bit for bit between one and two threads. Skipped (not failed) when the JVM runs
+ * without the jdk.incubator.vector module, as CI's second pass does to exercise the scalar fallback.
+ */
+class KernelParityTest {
+  private static final int[] SIZES = {1, 3, 17, 63, 65, 127, 784};
+  private static ComputePool onePool;
+  private static ComputePool twoPool;
+
+  @BeforeAll
+  static void pools() {
+    onePool = new ComputePool(1);
+    twoPool = new ComputePool(2);
+  }
+
+  @AfterAll
+  static void close() {
+    onePool.close();
+    twoPool.close();
+  }
+
+  static List<Arguments> shapes() {
+    List<Arguments> all = new ArrayList<>();
+    for (int m : SIZES) {
+      for (int k : SIZES) {
+        for (int n : SIZES) {
+          if ((long) m * k * n <= 40_000_000L && (m < 700 || n < 700)) {
+            all.add(Arguments.of(m, k, n));
+          }
+        }
+      }
+    }
+    all.add(Arguments.of(128, 784, 256));
+    all.add(Arguments.of(64, 784, 128));
+    all.add(Arguments.of(128, 256, 10));
+    return all;
+  }
+
+  private static float[] random(SeededRandom r, int size) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = (float) r.nextDouble(-1, 1);
+    }
+    return x;
+  }
+
+  @ParameterizedTest(name = "{0}x{1}x{2}")
+  @MethodSource("shapes")
+  void vectorMatchesScalarInAllThreeForms(int m, int k, int n) {
+    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
+    long seed = 31L * m + 17L * k + n;
+    SeededRandom r = new SeededRandom(seed);
+    FloatKernels scalar = new ScalarFloatKernels();
+    FloatKernels vector1 = VectorSupport.create(onePool);
+    FloatKernels vector2 = VectorSupport.create(twoPool);
+    float[] a = random(r, m * k);
+    float[] b = random(r, k * n);
+    float[] bias = random(r, n);
+    float[] bt = random(r, n * k);
+    float[] at = random(r, k * m);
+
+    float[] expected = new float[m * n];
+    float[] got1 = new float[m * n];
+    float[] got2 = new float[m * n];
+
+    scalar.matmul(a, b, bias, expected, m, k, n);
+    vector1.matmul(a, b, bias, got1, m, k, n);
+    vector2.matmul(a, b, bias, got2, m, k, n);
+    assertClose(expected, got1, k, "a b + bias, seed " + seed);
+    assertArrayEquals(got1, got2, "a b + bias: 1 and 2 threads differ");
+
+    scalar.matmulTransposeA(at, b, expected, m, k, n);
+    vector1.matmulTransposeA(at, b, got1, m, k, n);
+    vector2.matmulTransposeA(at, b, got2, m, k, n);
+    assertClose(expected, got1, k, "a^T b, seed " + seed);
+    assertArrayEquals(got1, got2, "a^T b: 1 and 2 threads differ");
+
+    scalar.matmulTransposeB(a, bt, expected, m, k, n);
+    vector1.matmulTransposeB(a, bt, got1, m, k, n);
+    vector2.matmulTransposeB(a, bt, got2, m, k, n);
+    assertClose(expected, got1, k, "a b^T, seed " + seed);
+    assertArrayEquals(got1, got2, "a b^T: 1 and 2 threads differ");
+  }
+
+  /** Sums of k products of values in [-1, 1] differ by rounding: allow a few ulps of 1 per term. */
+  private static void assertClose(float[] expected, float[] actual, int k, String what) {
+    double tolerance = 1e-6 * (k + 1) + 1e-6;
+    for (int i = 0; i < expected.length; i++) {
+      double diff = Math.abs(expected[i] - actual[i]);
+      int index = i;
+      assertTrue(diff <= tolerance, () -> what + ": element " + index + " is " + actual[index] + ", expected "
+          + expected[index] + " (tolerance " + tolerance + ")");
+    }
+  }
+}
