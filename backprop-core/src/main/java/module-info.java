@@ -8,6 +8,16 @@ module dev.backprop.core {
   requires static jdk.incubator.vector;
 
   exports dev.backprop;
-  exports dev.backprop.tensor;
+  exports dev.backprop.check;
   exports dev.backprop.data;
+  exports dev.backprop.io;
+  exports dev.backprop.loss;
+  exports dev.backprop.metrics;
+  exports dev.backprop.nn;
+  exports dev.backprop.nn.activation;
+  exports dev.backprop.nn.init;
+  exports dev.backprop.optim;
+  exports dev.backprop.perf;
+  exports dev.backprop.tensor;
+  exports dev.backprop.train;
 }

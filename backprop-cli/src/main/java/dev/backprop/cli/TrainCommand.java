@@ -2,6 +2,7 @@ package dev.backprop.cli;
 
 import dev.backprop.Version;
 import dev.backprop.data.Task;
+import dev.backprop.Compute;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
 import dev.backprop.io.ModelInfo;
@@ -65,6 +66,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Where to save the trained model (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Compute threads; results do not depend on it (default: all cores).")
+  Integer threads;
+
   @Option(names = "--json", description = "Print one JSON object with the final metrics on stdout.")
   boolean json;
 
@@ -81,6 +86,7 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     TrainingConfig config = config();
     checkOutput(out);
+    applyThreads(threads);
     Model initial = init == null ? null : ModelFile.load(init);
     PreparedData prepared = PreparedData.prepare(data, initial, init, seed);
     Network net = initial == null ? Networks.build(network, prepared.train(), seed, DType.FLOAT32)
@@ -158,6 +164,19 @@ final class TrainCommand implements Callable<Integer> {
           + "; --layers, --loss and --output-activation are ignored");
     }
     return model.network();
+  }
+
+  /** Sets the compute threads when --threads was given. */
+  static void applyThreads(Integer threads) {
+    if (threads == null) {
+      return;
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (threads < 1 || threads > 4 * cores) {
+      throw new UsageException("--threads must be between 1 and " + 4 * cores + " (4 x the " + cores
+          + " cores), got " + threads);
+    }
+    Compute.useThreads(threads);
   }
 
   /** Fails before any work when the model cannot be written where --out says. */

@@ -1,0 +1,81 @@
+package dev.backprop.perf;
+
+import dev.backprop.SeededRandom;
+import dev.backprop.internal.kernel.FloatKernels;
+import dev.backprop.internal.kernel.Kernels;
+import java.util.Locale;
+
+/**
+ * GFLOP/s of the three products of backpropagation at a given shape, on the kernels in use: a quick
+ * measurement for users (`backprop bench`); the JMH benchmarks in backprop-bench are the careful one.
+ */
+public final class KernelBenchmark {
+  private KernelBenchmark() {}
+
+  /** The three forms: Z = X W, dW = A^T delta, delta W^T. */
+  public enum Form {
+    XW("X W"),
+    ATB("A^T delta"),
+    ABT("delta W^T");
+
+    private final String label;
+
+    Form(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  /** The measured rate of one product. */
+  public record Result(Form form, int m, int k, int n, double gflops) {
+    public String shape() {
+      return String.format(Locale.ROOT, "%dx%dx%d", m, k, n);
+    }
+  }
+
+  /** Runs the product out[m x n] = op(a) op(b) with contraction k repeatedly for about {@code seconds}. */
+  public static Result run(Form form, int m, int k, int n, double seconds) {
+    FloatKernels kernels = Kernels.floats();
+    SeededRandom random = new SeededRandom(7);
+    float[] a = new float[m * k];
+    float[] b = new float[k * n];
+    float[] out = new float[m * n];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) random.nextDouble(-1, 1);
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (float) random.nextDouble(-1, 1);
+    }
+    // warm-up, then the timed runs
+    long warmEnd = System.nanoTime() + (long) (seconds * 0.3e9);
+    while (System.nanoTime() < warmEnd) {
+      once(kernels, form, a, b, out, m, k, n);
+    }
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    long iterations = 0;
+    while (System.nanoTime() < end) {
+      once(kernels, form, a, b, out, m, k, n);
+      iterations++;
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    return new Result(form, m, k, n, 2.0 * m * k * n * iterations / elapsed / 1e9);
+  }
+
+  private static void once(FloatKernels kernels, Form form, float[] a, float[] b, float[] out, int m, int k, int n) {
+    switch (form) {
+      case XW:
+        kernels.matmul(a, b, null, out, m, k, n);
+        break;
+      case ATB:
+        kernels.matmulTransposeA(a, b, out, m, k, n);
+        break;
+      default:
+        kernels.matmulTransposeB(a, b, out, m, k, n);
+        break;
+    }
+  }
+}
