@@ -1,5 +1,7 @@
 package dev.backprop.optim;
 
+import dev.backprop.internal.kernel.FloatKernels;
+import dev.backprop.internal.kernel.Kernels;
 import dev.backprop.nn.Parameter;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
@@ -81,19 +83,8 @@ public final class Adam implements Optimizer {
   }
 
   private void update(float[] w, float[] g, float[] mp, float[] vp, float stepSize, float rootCorrection) {
-    float b1 = (float) beta1;
-    float b2 = (float) beta2;
-    float c1 = (float) (1 - beta1);
-    float c2 = (float) (1 - beta2);
-    float eps = (float) epsilon;
-    for (int i = 0; i < w.length; i++) {
-      float gi = g[i];
-      float mi = b1 * mp[i] + c1 * gi;
-      float vi = b2 * vp[i] + c2 * gi * gi;
-      mp[i] = mi;
-      vp[i] = vi;
-      w[i] -= stepSize * mi / ((float) Math.sqrt(vi) / rootCorrection + eps);
-    }
+    Kernels.floats().adam(w, g, mp, vp, new FloatKernels.AdamStep((float) beta1, (float) (1 - beta1), (float) beta2,
+        (float) (1 - beta2), stepSize, rootCorrection, (float) epsilon));
   }
 
   private void update(double[] w, double[] g, double[] mp, double[] vp, double stepSize, double rootCorrection) {

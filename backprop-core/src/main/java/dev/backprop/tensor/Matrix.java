@@ -1,5 +1,6 @@
 package dev.backprop.tensor;
 
+import dev.backprop.internal.kernel.Kernels;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -230,13 +231,7 @@ public final class Matrix {
   /** Whether every element is finite (no NaN, no infinity). */
   public boolean allFinite() {
     if (floats != null) {
-      // NaN and the infinities are the floats whose exponent bits are all ones: then ~bits & EXPONENT is 0,
-      // and the minimum over the array is 0 (a min reduction over ints, which the JIT vectorises)
-      int least = Integer.MAX_VALUE;
-      for (float v : floats) {
-        least = Math.min(least, ~Float.floatToRawIntBits(v) & 0x7f800000);
-      }
-      return least != 0;
+      return Kernels.floats().allFinite(floats);
     }
     double acc = 0;
     for (double v : doubles) {

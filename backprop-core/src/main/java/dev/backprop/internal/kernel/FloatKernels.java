@@ -17,4 +17,18 @@ public interface FloatKernels {
 
   /** out[m x n] = a b^T with a [m x k] and b [n x k]. */
   void matmulTransposeB(float[] a, float[] b, float[] out, int m, int k, int n);
+
+  /** Whether no element of x is NaN or infinite. */
+  boolean allFinite(float[] x);
+
+  /**
+   * One Adam step on every element, in PyTorch's order of operations: m = b1 m + (1 - b1) g,
+   * v = b2 v + (1 - b2) g g, w = w - stepSize m / (sqrt(v) / rootCorrection + eps). Every implementation
+   * rounds the same operations in the same order, so they agree bit for bit.
+   */
+  void adam(float[] w, float[] g, float[] m, float[] v, AdamStep step);
+
+  /** The scalars of one Adam step. */
+  record AdamStep(float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize,
+      float rootCorrection, float epsilon) {}
 }

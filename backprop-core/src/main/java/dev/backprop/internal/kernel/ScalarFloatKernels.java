@@ -24,4 +24,14 @@ final class ScalarFloatKernels implements FloatKernels {
   public void matmulTransposeB(float[] a, float[] b, float[] out, int m, int k, int n) {
     ScalarKernels.matmulTransposeB(a, b, out, m, k, n);
   }
+
+  @Override
+  public boolean allFinite(float[] x) {
+    return ScalarKernels.allFinite(x);
+  }
+
+  @Override
+  public void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s) {
+    ScalarKernels.adam(w, g, m, v, s, 0, w.length);
+  }
 }

@@ -138,14 +138,22 @@ final class VectorFloatKernels implements FloatKernels {
       }
       for (int ic = i0; ic < i1; ic += MC) {
         int rows = Math.min(MC, i1 - ic);
-        packA(x, s.a, ic, ic + rows, p0, kc);
         int rowPanels = (rows + MR - 1) / MR;
+        // A^T is read in place: the MR values of each p are already side by side, m apart from the next p's
+        boolean direct = x.ars() == 1 && rows % MR == 0;
+        if (!direct) {
+          packA(x, s.a, ic, ic + rows, p0, kc);
+        }
         for (int panel = 0; panel < colPanels; panel++) {
           int j = j0 + panel * NR;
           int cols = Math.min(NR, j1 - j);
           for (int rp = 0; rp < rowPanels; rp++) {
             int i = ic + rp * MR;
-            micro(s.a, rp * MR * kc, s.b, panel * NR * kc, kc, s.tile);
+            if (direct) {
+              micro(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, s.tile);
+            } else {
+              micro(s.a, rp * MR * kc, MR, s.b, panel * NR * kc, kc, s.tile);
+            }
             merge(s.tile, c, n, i, Math.min(MR, ic + rows - i), j, cols, first, lastBias);
           }
         }
@@ -250,7 +258,7 @@ final class VectorFloatKernels implements FloatKernels {
    * tile[r][0..NR) = sum over p of ap[p][r] bp[p][0..NR): the register-blocked core, 12 vector accumulators,
    * per step 2 vector loads, 6 broadcasts and 12 fused multiply-adds.
    */
-  private static void micro(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] tile) {
+  private static void micro(float[] ap, int aOff, int aStride, float[] bp, int bOff, int kc, float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -260,7 +268,7 @@ final class VectorFloatKernels implements FloatKernels {
     for (int p = 0; p < kc; p++) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bOff + p * NR);
       FloatVector b1 = FloatVector.fromArray(S, bp, bOff + p * NR + L);
-      int o = aOff + p * MR;
+      int o = aOff + p * aStride;
       FloatVector x = FloatVector.broadcast(S, ap[o]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
@@ -336,5 +344,50 @@ final class VectorFloatKernels implements FloatKernels {
         }
       }
     }
+  }
+
+  @Override
+  public boolean allFinite(float[] x) {
+    // x - x is 0 for finite x and NaN for NaN and the infinities; NaN survives every later addition
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (int upper = S.loopBound(x.length); i < upper; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, i);
+      acc = acc.add(v.sub(v));
+    }
+    float[] lanes = acc.toArray();
+    for (float lane : lanes) {
+      if (lane != 0f) {
+        return false;
+      }
+    }
+    for (; i < x.length; i++) {
+      if (!Float.isFinite(x[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s) {
+    FloatVector b1 = FloatVector.broadcast(S, s.beta1());
+    FloatVector c1 = FloatVector.broadcast(S, s.oneMinusBeta1());
+    FloatVector b2 = FloatVector.broadcast(S, s.beta2());
+    FloatVector c2 = FloatVector.broadcast(S, s.oneMinusBeta2());
+    FloatVector step = FloatVector.broadcast(S, s.stepSize());
+    FloatVector root = FloatVector.broadcast(S, s.rootCorrection());
+    FloatVector eps = FloatVector.broadcast(S, s.epsilon());
+    int i = 0;
+    for (int upper = S.loopBound(w.length); i < upper; i += L) {
+      FloatVector gi = FloatVector.fromArray(S, g, i);
+      FloatVector mi = b1.mul(FloatVector.fromArray(S, m, i)).add(c1.mul(gi));
+      FloatVector vi = b2.mul(FloatVector.fromArray(S, v, i)).add(c2.mul(gi.mul(gi)));
+      mi.intoArray(m, i);
+      vi.intoArray(v, i);
+      FloatVector wi = FloatVector.fromArray(S, w, i);
+      wi.sub(step.mul(mi).div(vi.sqrt().div(root).add(eps))).intoArray(w, i);
+    }
+    ScalarKernels.adam(w, g, m, v, s, i, w.length);
   }
 }

@@ -108,4 +108,42 @@ class KernelParityTest {
           + expected[index] + " (tolerance " + tolerance + ")");
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void adamAndFinitenessAgreeBitForBit() {
+    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
+    FloatKernels scalar = new ScalarFloatKernels();
+    FloatKernels vector = VectorSupport.create(onePool);
+    for (int size : new int[] {1, 7, 8, 17, 1000, 4099}) {
+      SeededRandom r = new SeededRandom(size);
+      float[] g = random(r, size);
+      float[] w1 = random(r, size);
+      float[] m1 = random(r, size);
+      float[] v1 = new float[size];
+      for (int i = 0; i < size; i++) {
+        v1[i] = (float) r.nextDouble(0, 1);
+      }
+      float[] w2 = w1.clone();
+      float[] m2 = m1.clone();
+      float[] v2 = v1.clone();
+      FloatKernels.AdamStep step = new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.01f, 0.05f, 1e-8f);
+      scalar.adam(w1, g, m1, v1, step);
+      vector.adam(w2, g, m2, v2, step);
+      assertArrayEquals(w1, w2, "Adam weights, size " + size);
+      assertArrayEquals(m1, m2, "Adam m, size " + size);
+      assertArrayEquals(v1, v2, "Adam v, size " + size);
+
+      assertTrue(scalar.allFinite(g) && vector.allFinite(g));
+      for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+        for (int at : new int[] {0, size / 2, size - 1}) {
+          float[] x = g.clone();
+          x[at] = bad;
+          assertTrue(!scalar.allFinite(x) && !vector.allFinite(x), bad + " at " + at + " of " + size);
+        }
+      }
+      float[] big = g.clone();
+      big[size - 1] = Float.MAX_VALUE;
+      assertTrue(scalar.allFinite(big) && vector.allFinite(big), "MAX_VALUE is finite");
+    }
+  }
 }
