@@ -42,6 +42,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--kernels-only", description = "Measure the kernels, not training (needs no data).")
   boolean kernelsOnly;
 
+  @Option(names = "--training-only", description = "Measure training, not the kernels.")
+  boolean trainingOnly;
+
   @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: all cores).")
   Integer threads;
 
@@ -71,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter progress = json ? spec.commandLine().getErr() : out;
     progress.println("kernels: " + Compute.kernels());
     List<Object> kernelRows = new ArrayList<>();
-    for (int[] s : SHAPES) {
+    for (int[] s : trainingOnly ? new int[0][] : SHAPES) {
       for (KernelBenchmark.Form form : KernelBenchmark.Form.values()) {
         KernelBenchmark.Result r = KernelBenchmark.run(form, s[0], s[1], s[2], seconds);
         progress.printf(Locale.ROOT, "  %-10s %-14s %7.1f GFLOP/s%n", form.label(), r.shape(), r.gflops());

@@ -27,13 +27,16 @@ final class VectorFloatKernels implements FloatKernels {
   static final int MR = 6;
   /** Rows of B per packed panel: NR x KC floats stay in the L1 cache. */
   static final int KC = 256;
-  /** Rows of A per packed block: MC x KC floats stay in the L2 cache. */
-  static final int MC = 120;
+  /** Up to this many rows, A^T is read in place rather than packed. */
+  static final int DIRECT_A_MAX_ROWS = 256;
+  /** Rows of A per packed block: MC x KC floats stay in the L2 cache (60 to 120 measured alike). */
+  static final int MC = 96;
   /**
-   * Columns of B per packed block: KC x NC floats stay in the L2 cache beside A's block (measured on
-   * 128x784x256, one thread: 35 GFLOP/s with all 256 columns in one block, 46 with 128).
+   * Columns of B per packed block (KC x NC floats, in the L2 or L3 cache): large, so that A is packed once
+   * per block of p rather than once per block of columns (one thread, 512x784x1024: about 40 GFLOP/s with
+   * NC = 8 NR, 50-58 with 64 NR; these machines' timings vary by 20% from run to run).
    */
-  static final int NC = 8 * NR;
+  static final int NC = 64 * NR;
 
   private final ComputePool pool;
 
@@ -120,12 +123,12 @@ final class VectorFloatKernels implements FloatKernels {
    */
   private void tile(Operands x, float[] bias, float[] c, int m, int k, int n, int i0, int i1, int j0, int j1) {
     for (int jc = j0; jc < j1; jc += NC) {
-      block(x, bias, c, n, k, i0, i1, jc, Math.min(j1, jc + NC));
+      block(x, bias, c, m, n, k, i0, i1, jc, Math.min(j1, jc + NC));
     }
   }
 
   /** C[i0..i1) x [j0..j1) for at most NC columns, whose packed B blocks stay in the L2 cache. */
-  private void block(Operands x, float[] bias, float[] c, int n, int k, int i0, int i1, int j0, int j1) {
+  private void block(Operands x, float[] bias, float[] c, int m, int n, int k, int i0, int i1, int j0, int j1) {
     Scratch s = scratch.get();
     int colPanels = (j1 - j0 + NR - 1) / NR;
     for (int p0 = 0; p0 < k; p0 += KC) {
@@ -139,8 +142,10 @@ final class VectorFloatKernels implements FloatKernels {
       for (int ic = i0; ic < i1; ic += MC) {
         int rows = Math.min(MC, i1 - ic);
         int rowPanels = (rows + MR - 1) / MR;
-        // A^T is read in place: the MR values of each p are already side by side, m apart from the next p's
-        boolean direct = x.ars() == 1 && rows % MR == 0;
+        // A^T is read in place when its rows are short: the MR values of each p are already side by side,
+        // m apart from the next p's (one thread, 128x784x256: 67 GFLOP/s in place, 36 packed; with m = 512
+        // the long stride makes packing the faster again)
+        boolean direct = x.ars() == 1 && rows % MR == 0 && m <= DIRECT_A_MAX_ROWS;
         if (!direct) {
           packA(x, s.a, ic, ic + rows, p0, kc);
         }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs Backprop and its peers (numpy with OpenBLAS, PyTorch CPU) on the same training workloads, one after
+# the other in one run, and prints samples/s and the ratio Backprop / peer. Rounds alternate the order so
+# that drifting machine load hurts everyone alike; the median of the rounds is reported.
+#
+# usage: bench/compare.sh [ROUNDS] [WORKLOADS]      e.g. bench/compare.sh 3 W1,W2,W3
+# needs: Debian packages python3-numpy python3-torch libopenblas0-pthread dataset-fashion-mnist
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rounds="${1:-3}"
+workloads="${2:-W1,W2,W3}"
+threads="${THREADS:-2}"
+out="$(mktemp -d)/results.jsonl"
+
+if ! /usr/bin/python3 -c 'import numpy, torch' 2>/dev/null; then
+  echo "installing the peers (python3-numpy python3-torch libopenblas0-pthread)..." >&2
+  apt-get install -y -qq python3-numpy python3-torch libopenblas0-pthread >/dev/null
+fi
+
+epochs_of() { case "$1" in W3) echo 1 ;; *) echo 2 ;; esac; }
+
+for round in $(seq 1 "$rounds"); do
+  for w in ${workloads//,/ }; do
+    e=$(epochs_of "$w")
+    "$root/backprop" bench --workload "$w" --epochs "$e" --threads "$threads" --training-only --json 2>/dev/null \
+      | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); r=d["training"][0]; r["peer"]="backprop"; print(json.dumps(r))' >> "$out"
+    (cd "$root/bench/peers" && OPENBLAS_NUM_THREADS="$threads" /usr/bin/python3 peer_numpy.py "$w" "$e") >> "$out"
+    (cd "$root/bench/peers" && OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 peer_torch.py "$w" "$e" "$threads") >> "$out"
+  done
+done
+
+/usr/bin/python3 - "$out" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+by = {}
+for r in rows:
+    by.setdefault((r["workload"], r["peer"]), []).append(r["steady_samples_per_second"])
+print("| workload | Backprop | numpy | PyTorch | Backprop / numpy | Backprop / PyTorch |")
+print("|---|---|---|---|---|---|")
+for w in sorted({k[0] for k in by}):
+    med = {p: statistics.median(by[(w, p)]) for p in ("backprop", "numpy", "pytorch") if (w, p) in by}
+    b = med.get("backprop", float("nan"))
+    print("| %s | %.0f | %.0f | %.0f | %.2f | %.2f |" % (w, b, med.get("numpy", 0), med.get("pytorch", 0),
+          b / med["numpy"] if "numpy" in med else float("nan"), b / med["pytorch"] if "pytorch" in med else float("nan")))
+print("\n(samples/s, median over rounds of each run's median epoch; %d rounds)" % max(len(v) for v in by.values()))
+PY
