@@ -49,6 +49,10 @@ class KernelParityTest {
     all.add(Arguments.of(128, 784, 256));
     all.add(Arguments.of(64, 784, 128));
     all.add(Arguments.of(128, 256, 10));
+    // more than one block of p (KC), so partial sums are added into C
+    all.add(Arguments.of(17, 2100, 33));
+    all.add(Arguments.of(64, 1500, 130));
+    all.add(Arguments.of(300, 3000, 20));
     return all;
   }
 
