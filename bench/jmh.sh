@@ -9,4 +9,6 @@ if [ "${1:-}" = "end-to-end" ]; then
   shift
   exec java --add-modules jdk.incubator.vector -cp "$cp" dev.backprop.bench.EndToEnd "$@"
 fi
+# JMH forks get their JVM flags from the annotations; a -jvmArgsAppend given here replaces them, so repeat
+# "--add-modules jdk.incubator.vector" in it (e.g. -jvmArgsAppend "--add-modules jdk.incubator.vector -Dbackprop.threads=1").
 exec java -cp "$cp" org.openjdk.jmh.Main "$@"

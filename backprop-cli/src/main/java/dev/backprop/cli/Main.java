@@ -48,6 +48,9 @@ public final class Main implements Runnable {
   /** Runs the command line with the given streams and returns the exit code (for tests). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
+    if (verbose) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    }
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);

@@ -85,7 +85,7 @@ public final class Kernels {
         LOG.warn("-D{}=vector, but the module jdk.incubator.vector is not enabled; using the scalar kernels",
             KERNEL_PROPERTY);
       } else {
-        LOG.info("the Vector API is not enabled, so Backprop uses its slower scalar kernels; "
+        LOG.warn("the Vector API is not enabled, so Backprop uses its slower scalar kernels; "
             + "run java with --add-modules jdk.incubator.vector to enable the fast ones");
       }
       pool = null;
