@@ -32,7 +32,10 @@ final class VectorFloatKernels implements FloatKernels {
    * The micro-kernel then streams its B panel (NR x KC floats) from the L2 cache, which keeps up.
    */
   static final int KC = 1024;
-  /** Up to this many rows, A^T is read in place rather than packed. */
+  /**
+   * Up to this many rows, A is read in place rather than packed (two threads, 126x784x256: 66-70 GFLOP/s in
+   * place, 57-64 packed; one thread, A^T 128x784x256: 67 against 36); with 512 rows packing wins again.
+   */
   static final int DIRECT_A_MAX_ROWS = 256;
   /** Rows of A per packed block: MC x KC floats stay in the L2 cache (60 to 120 measured alike). */
   static final int MC = 96;
@@ -147,22 +150,24 @@ final class VectorFloatKernels implements FloatKernels {
       for (int ic = i0; ic < i1; ic += MC) {
         int rows = Math.min(MC, i1 - ic);
         int rowPanels = (rows + MR - 1) / MR;
-        // A^T is read in place when its rows are short: the MR values of each p are already side by side,
-        // m apart from the next p's (one thread, 128x784x256: 67 GFLOP/s in place, 36 packed; with m = 512
-        // the long stride makes packing the faster again)
-        boolean direct = x.ars() == 1 && rows % MR == 0 && m <= DIRECT_A_MAX_ROWS;
+        int fullPanels = rows / MR;
+        // Short A is read in place (A^T: the MR values of each p side by side; A: MR rows k apart), only a
+        // last partial panel is packed; taller A is packed, whose long strides would thrash the caches
+        boolean direct = m <= DIRECT_A_MAX_ROWS;
         if (!direct) {
           packA(x, s.a, ic, ic + rows, p0, kc);
+        } else if (fullPanels < rowPanels) {
+          packPartial(x.a(), x.ars(), x.acs(), s.a, fullPanels * MR * kc, ic + fullPanels * MR, ic + rows, p0, kc);
         }
         for (int panel = 0; panel < colPanels; panel++) {
           int j = j0 + panel * NR;
           int cols = Math.min(NR, j1 - j);
           for (int rp = 0; rp < rowPanels; rp++) {
             int i = ic + rp * MR;
-            if (direct) {
-              micro(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, s.tile);
+            if (direct && rp < fullPanels) {
+              micro(x.a(), i * x.ars() + p0 * x.acs(), x.acs(), x.ars(), s.b, panel * NR * kc, kc, s.tile);
             } else {
-              micro(s.a, rp * MR * kc, MR, s.b, panel * NR * kc, kc, s.tile);
+              micro(s.a, rp * MR * kc, MR, 1, s.b, panel * NR * kc, kc, s.tile);
             }
             merge(s.tile, c, n, i, Math.min(MR, ic + rows - i), j, cols, first, lastBias);
           }
@@ -268,7 +273,8 @@ final class VectorFloatKernels implements FloatKernels {
    * tile[r][0..NR) = sum over p of ap[p][r] bp[p][0..NR): the register-blocked core, 12 vector accumulators,
    * per step 2 vector loads, 6 broadcasts and 12 fused multiply-adds.
    */
-  private static void micro(float[] ap, int aOff, int aStride, float[] bp, int bOff, int kc, float[] tile) {
+  private static void micro(float[] ap, int aOff, int aStride, int rowStride, float[] bp, int bOff, int kc,
+      float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -282,19 +288,19 @@ final class VectorFloatKernels implements FloatKernels {
       FloatVector x = FloatVector.broadcast(S, ap[o]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[o + 1]);
+      x = FloatVector.broadcast(S, ap[o + rowStride]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[o + 2]);
+      x = FloatVector.broadcast(S, ap[o + 2 * rowStride]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[o + 3]);
+      x = FloatVector.broadcast(S, ap[o + 3 * rowStride]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[o + 4]);
+      x = FloatVector.broadcast(S, ap[o + 4 * rowStride]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[o + 5]);
+      x = FloatVector.broadcast(S, ap[o + 5 * rowStride]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
