@@ -33,10 +33,11 @@ final class VectorFloatKernels implements FloatKernels {
    */
   static final int KC = 1024;
   /**
-   * Up to this many rows, A is read in place rather than packed (two threads, 126x784x256: 66-70 GFLOP/s in
-   * place, 57-64 packed; one thread, A^T 128x784x256: 67 against 36); with 512 rows packing wins again.
+   * A is read in place rather than packed when its rows or its p extent are at most this (two threads,
+   * measured in place against packed: X W 126x784x256 66-70 against 57-64; A^T delta 784x64x128 52-60
+   * against 40-45; but A^T delta 1024x512x1024 45-49 against 56, where long strides over long p thrash).
    */
-  static final int DIRECT_A_MAX_ROWS = 256;
+  static final int DIRECT_A_MAX = 256;
   /** Rows of A per packed block: MC x KC floats stay in the L2 cache (60 to 120 measured alike). */
   static final int MC = 96;
   /**
@@ -153,7 +154,7 @@ final class VectorFloatKernels implements FloatKernels {
         int fullPanels = rows / MR;
         // Short A is read in place (A^T: the MR values of each p side by side; A: MR rows k apart), only a
         // last partial panel is packed; taller A is packed, whose long strides would thrash the caches
-        boolean direct = m <= DIRECT_A_MAX_ROWS;
+        boolean direct = Math.min(m, k) <= DIRECT_A_MAX;
         if (!direct) {
           packA(x, s.a, ic, ic + rows, p0, kc);
         } else if (fullPanels < rowPanels) {
