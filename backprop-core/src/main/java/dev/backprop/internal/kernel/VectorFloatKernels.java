@@ -33,9 +33,9 @@ final class VectorFloatKernels implements FloatKernels {
    */
   static final int KC = 1024;
   /**
-   * A is read in place rather than packed when its rows or its p extent are at most this (two threads,
-   * measured in place against packed: X W 126x784x256 66-70 against 57-64; A^T delta 784x64x128 52-60
-   * against 40-45; but A^T delta 1024x512x1024 45-49 against 56, where long strides over long p thrash).
+   * A^T is read in place rather than packed when its rows or its p extent are at most this (two threads,
+   * in place against packed: A^T delta 784x64x128 52-60 against 40-45 GFLOP/s; but 1024x512x1024 45-49
+   * against 56, where long strides over a long p thrash the caches).
    */
   static final int DIRECT_A_MAX = 256;
   /** Rows of A per packed block: MC x KC floats stay in the L2 cache (60 to 120 measured alike). */
@@ -152,9 +152,9 @@ final class VectorFloatKernels implements FloatKernels {
         int rows = Math.min(MC, i1 - ic);
         int rowPanels = (rows + MR - 1) / MR;
         int fullPanels = rows / MR;
-        // Short A is read in place (A^T: the MR values of each p side by side; A: MR rows k apart), only a
-        // last partial panel is packed; taller A is packed, whose long strides would thrash the caches
-        boolean direct = Math.min(m, k) <= DIRECT_A_MAX;
+        // A^T is read in place when short (the MR values of each p side by side), only a last partial panel
+        // packed; a row-major A is always packed: six row streams read in place ran 20-50% slower
+        boolean direct = x.ars() == 1 && Math.min(m, k) <= DIRECT_A_MAX;
         if (!direct) {
           packA(x, s.a, ic, ic + rows, p0, kc);
         } else if (fullPanels < rowPanels) {
@@ -166,9 +166,9 @@ final class VectorFloatKernels implements FloatKernels {
           for (int rp = 0; rp < rowPanels; rp++) {
             int i = ic + rp * MR;
             if (direct && rp < fullPanels) {
-              micro(x.a(), i * x.ars() + p0 * x.acs(), x.acs(), x.ars(), s.b, panel * NR * kc, kc, s.tile);
+              microTransposed(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, s.tile);
             } else {
-              micro(s.a, rp * MR * kc, MR, 1, s.b, panel * NR * kc, kc, s.tile);
+              microPacked(s.a, rp * MR * kc, s.b, panel * NR * kc, kc, s.tile);
             }
             merge(s.tile, c, n, i, Math.min(MR, ic + rows - i), j, cols, first, lastBias);
           }
@@ -271,10 +271,13 @@ final class VectorFloatKernels implements FloatKernels {
   }
 
   /**
-   * tile[r][0..NR) = sum over p of ap[p][r] bp[p][0..NR): the register-blocked core, 12 vector accumulators,
+   * The micro-kernel for A^T read in place: the six values of each p side by side, aStride apart from the next
+   * p's (the strides fixed for the JIT, as in {@link #microPacked}).
+   *
+   * <p>tile[r][0..NR) = sum over p of ap[p][r] bp[p][0..NR): the register-blocked core, 12 vector accumulators,
    * per step 2 vector loads, 6 broadcasts and 12 fused multiply-adds.
    */
-  private static void micro(float[] ap, int aOff, int aStride, int rowStride, float[] bp, int bOff, int kc,
+  private static void microTransposed(float[] ap, int aOff, int aStride, float[] bp, int bOff, int kc,
       float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -289,19 +292,71 @@ final class VectorFloatKernels implements FloatKernels {
       FloatVector x = FloatVector.broadcast(S, ap[o]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[o + rowStride]);
+      x = FloatVector.broadcast(S, ap[o + 1]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[o + 2 * rowStride]);
+      x = FloatVector.broadcast(S, ap[o + 2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[o + 3 * rowStride]);
+      x = FloatVector.broadcast(S, ap[o + 3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[o + 4 * rowStride]);
+      x = FloatVector.broadcast(S, ap[o + 4]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[o + 5 * rowStride]);
+      x = FloatVector.broadcast(S, ap[o + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+  }
+
+  /**
+   * The micro-kernel for a packed A panel. A copy with the strides fixed: with the strides as arguments the JIT
+   * cannot fold them, and the packed case, which runs most, lost about a fifth of its speed when one method
+   * served both (measured with every product in one JVM, as training runs them).
+   *
+   * <p>tile[r][0..NR) = sum over p of ap[p][r] bp[p][0..NR): the register-blocked core, 12 vector accumulators,
+   * per step 2 vector loads, 6 broadcasts and 12 fused multiply-adds.
+   */
+  private static void microPacked(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] tile) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bOff + p * NR);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bOff + p * NR + L);
+      int o = aOff + p * MR;
+      FloatVector x = FloatVector.broadcast(S, ap[o]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[o + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[o + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[o + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[o + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[o + 5]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
