@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code backprop bench}: how fast this machine multiplies and trains. */
@@ -48,11 +49,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: all cores).")
   Integer threads;
 
-  @Option(names = "--json", description = "Print one JSON object on stdout.")
-  boolean json;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
+
+  @Mixin CommonOptions.JsonAndVerbose common = new CommonOptions.JsonAndVerbose();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -71,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     TrainCommand.applyThreads(threads);
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter progress = json ? spec.commandLine().getErr() : out;
+    PrintWriter progress = common.json ? spec.commandLine().getErr() : out;
     progress.println("kernels: " + Compute.kernels());
     List<Object> kernelRows = new ArrayList<>();
     for (int[] s : trainingOnly ? new int[0][] : SHAPES) {
@@ -104,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
         trainingRows.add(row);
       }
     }
-    if (json) {
+    if (common.json) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("kernels", Compute.kernels());
       j.put("products", kernelRows);

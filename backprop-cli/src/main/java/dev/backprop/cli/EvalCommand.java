@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code backprop eval}: the metrics of a saved model on labelled data. */
@@ -29,11 +30,9 @@ final class EvalCommand implements Callable<Integer> {
           + "(built-in data is evaluated on its test part).")
   String data;
 
-  @Option(names = "--json", description = "Print one JSON object on stdout.")
-  boolean json;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
+
+  @Mixin CommonOptions.JsonAndVerbose common = new CommonOptions.JsonAndVerbose();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -42,7 +41,7 @@ final class EvalCommand implements Callable<Integer> {
     Model m = ModelFile.load(model);
     Evaluation e = Evaluation.of(m.network(), ModelData.labelled(m, data));
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (common.json) {
       out.println(Json.writePretty(toJson(e)));
     } else {
       print(out, e);

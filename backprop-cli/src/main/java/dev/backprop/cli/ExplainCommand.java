@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code backprop explain}: one gradient-descent step of the seed network, quantity by quantity. */
@@ -27,8 +28,8 @@ final class ExplainCommand implements Callable<Integer> {
       description = "The learning rate eta of the step (default: ${DEFAULT-VALUE}).")
   double eta;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
+
+  @Mixin CommonOptions.Verbose common = new CommonOptions.Verbose();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -40,11 +40,9 @@ final class GradcheckCommand implements Callable<Integer> {
       description = "Largest acceptable relative error (default: ${DEFAULT-VALUE}).")
   double threshold;
 
-  @Option(names = "--json", description = "Print one JSON object on stdout.")
-  boolean json;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
+
+  @Mixin CommonOptions.JsonAndVerbose common = new CommonOptions.JsonAndVerbose();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -70,7 +68,7 @@ final class GradcheckCommand implements Callable<Integer> {
     GradientCheck.Report report = GradientCheck.check(net, x, y, GradientCheck.DEFAULT_STEP);
     boolean passed = report.passed(threshold);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (common.json) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("network", net.describe());
       j.put("rows", n);

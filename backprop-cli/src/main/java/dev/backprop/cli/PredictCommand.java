@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code backprop predict}: one prediction per row of the data. */
@@ -32,8 +33,8 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--probabilities", description = "Add the network's output for each class.")
   boolean probabilities;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
+
+  @Mixin CommonOptions.Verbose common = new CommonOptions.Verbose();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code backprop summary}: what a model file holds and how it was made. */
@@ -24,11 +25,9 @@ final class SummaryCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "M", required = true, description = "The model file.")
   Path model;
 
-  @Option(names = "--json", description = "Print one JSON object on stdout.")
-  boolean json;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
+
+  @Mixin CommonOptions.JsonAndVerbose common = new CommonOptions.JsonAndVerbose();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -38,7 +37,7 @@ final class SummaryCommand implements Callable<Integer> {
     ModelInfo info = m.info();
     PrintWriter out = spec.commandLine().getOut();
     List<Dense> layers = m.network().layers();
-    if (json) {
+    if (common.json) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("model", model.toString());
       j.put("architecture", m.network().describe());

@@ -70,14 +70,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Compute threads; results do not depend on it (default: all cores).")
   Integer threads;
 
-  @Option(names = "--json", description = "Print one JSON object with the final metrics on stdout.")
-  boolean json;
 
   @Option(names = "--quiet", description = "No per-epoch progress.")
   boolean quiet;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
+
+  @Mixin CommonOptions.JsonAndVerbose common = new CommonOptions.JsonAndVerbose();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -91,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     PreparedData prepared = PreparedData.prepare(data, initial, init, seed);
     Network net = initial == null ? Networks.build(network, prepared.train(), seed, DType.FLOAT32)
         : initialNetwork(initial);
-    PrintWriter progress = json ? spec.commandLine().getErr() : stdout;
+    PrintWriter progress = common.json ? spec.commandLine().getErr() : stdout;
     if (!quiet) {
       progress.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d training rows, %,d test rows%n", net.describe(),
           net.parameterCount(), data.data, prepared.train().size(), prepared.test().size());
@@ -111,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     ModelInfo info = prepared.info().withProvenance(provenance(prepared, config, metrics));
     ModelFile.save(new Model(net, info), out);
 
-    if (json) {
+    if (common.json) {
       Map<String, Object> result = new LinkedHashMap<>(metrics);
       result.put("model", out.toString());
       stdout.println(dev.backprop.io.Json.writePretty(result));
