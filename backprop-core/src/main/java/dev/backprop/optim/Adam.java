@@ -22,19 +22,17 @@ import java.util.Map;
  * w = w - (lr / (1 - beta1^t)) m / (sqrt(v) / sqrt(1 - beta2^t) + eps). The moments have the parameter's
  * element type (float32 in training, as PyTorch keeps them).
  */
-public final class Adam implements Optimizer {
+public final class Adam extends BaseOptimizer {
   public static final double DEFAULT_LEARNING_RATE = 1e-3;
   public static final double DEFAULT_BETA1 = 0.9;
   public static final double DEFAULT_BETA2 = 0.999;
   public static final double DEFAULT_EPSILON = 1e-8;
 
-  private final List<Parameter> parameters;
   private final double beta1;
   private final double beta2;
   private final double epsilon;
   private final Matrix[] m;
   private final Matrix[] v;
-  private double learningRate;
   private long t;
 
   public Adam(List<Parameter> parameters, double learningRate) {
@@ -42,13 +40,13 @@ public final class Adam implements Optimizer {
   }
 
   public Adam(List<Parameter> parameters, double learningRate, double beta1, double beta2, double epsilon) {
+    super(parameters, learningRate);
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
       throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + " and " + beta2);
     }
     if (!(epsilon > 0)) {
       throw new IllegalArgumentException("Adam epsilon must be positive, got " + epsilon);
     }
-    this.parameters = List.copyOf(parameters);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
@@ -58,7 +56,6 @@ public final class Adam implements Optimizer {
       m[i] = this.parameters.get(i).value().zerosLike();
       v[i] = this.parameters.get(i).value().zerosLike();
     }
-    setLearningRate(learningRate);
   }
 
   @Override
@@ -69,7 +66,7 @@ public final class Adam implements Optimizer {
   @Override
   public void step() {
     t++;
-    double stepSize = learningRate / (1 - Math.pow(beta1, t));
+    double stepSize = learningRate() / (1 - Math.pow(beta1, t));
     double rootCorrection = Math.sqrt(1 - Math.pow(beta2, t));
     for (int p = 0; p < parameters.size(); p++) {
       Matrix w = parameters.get(p).value();
@@ -99,17 +96,6 @@ public final class Adam implements Optimizer {
   /** Steps taken so far. */
   public long steps() {
     return t;
-  }
-
-  @Override
-  public double learningRate() {
-    return learningRate;
-  }
-
-  @Override
-  public void setLearningRate(double value) {
-    OptimizerSettings.requireLearningRate(value);
-    this.learningRate = value;
   }
 
   @Override

@@ -10,13 +10,9 @@ import java.util.Map;
  * Plain stochastic gradient descent, the seed's update: W = W - eta dC/dW, b = b - eta dC/db.
  * It keeps no state.
  */
-public final class Sgd implements Optimizer {
-  private final List<Parameter> parameters;
-  private double learningRate;
-
+public final class Sgd extends BaseOptimizer {
   public Sgd(List<Parameter> parameters, double learningRate) {
-    this.parameters = List.copyOf(parameters);
-    setLearningRate(learningRate);
+    super(parameters, learningRate);
   }
 
   @Override
@@ -27,19 +23,8 @@ public final class Sgd implements Optimizer {
   @Override
   public void step() {
     for (Parameter p : parameters) {
-      MatrixOps.axpy(-learningRate, p.grad(), p.value());
+      MatrixOps.axpy(-learningRate(), p.grad(), p.value());
     }
-  }
-
-  @Override
-  public double learningRate() {
-    return learningRate;
-  }
-
-  @Override
-  public void setLearningRate(double value) {
-    OptimizerSettings.requireLearningRate(value);
-    this.learningRate = value;
   }
 
   @Override
