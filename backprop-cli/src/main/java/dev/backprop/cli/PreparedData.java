@@ -79,7 +79,8 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       requireFit(initial.info(), initPath, all, options.data);
       normalization = initial.info().normalization();
     } else {
-      normalization = Normalization.fit(kind, train.features());
+      normalization = kind == Normalization.Kind.NONE ? Normalization.none(train.featureCount())
+          : Normalization.fit(kind, train.features());
     }
     ModelInfo info = new ModelInfo(all.task(), all.featureNames(), labelName, all.classes(), normalization, Map.of());
     return new PreparedData(normalization.apply(train), normalization.apply(test), info, source, split);

@@ -1,7 +1,6 @@
 package dev.backprop.data;
 
 import dev.backprop.InvalidInputException;
-import dev.backprop.tensor.Matrix;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -73,15 +72,11 @@ public final class IdxReader {
       }
       int pixelsPerImage = dims[1] * dims[2];
       byte[] pixels = in.data((long) dims[0] * pixelsPerImage, "pixels");
-      float[] x = new float[pixels.length];
-      for (int i = 0; i < pixels.length; i++) {
-        x[i] = (pixels[i] & 0xff) / 255f;
-      }
       List<String> names = new ArrayList<>(pixelsPerImage);
       for (int i = 0; i < pixelsPerImage; i++) {
         names.add("pixel" + i);
       }
-      return Dataset.classification(in.source, names, Matrix.wrap(dims[0], pixelsPerImage, x), classNames, y);
+      return Dataset.classificationFromBytes(in.source, names, dims[0], pixels, 255f, classNames, y);
     }
   }
 

@@ -13,10 +13,11 @@ public record Evaluation(int rows, double loss, ClassificationMetrics classifica
   /** Rows per forward pass, to bound the memory of evaluating a large dataset. */
   private static final int CHUNK_ROWS = 2048;
 
-  /** Evaluates {@code network} on every row of {@code data}. */
+  /** Evaluates {@code network} on every row of {@code data}, one forward pass per chunk of rows. */
   public static Evaluation of(Network network, Dataset data) {
     int n = data.size();
-    Matrix predictions = predict(network, data.features());
+    int outputs = network.outputSize();
+    Matrix predictions = Matrix.zeros(n, outputs);
     double lossSum = 0;
     for (int from = 0; from < n; from += CHUNK_ROWS) {
       int to = Math.min(n, from + CHUNK_ROWS);
@@ -25,6 +26,8 @@ public record Evaluation(int rows, double loss, ClassificationMetrics classifica
       Matrix y = Matrix.zeros(to - from, data.outputCount());
       data.gather(rows, 0, rows.length, x, y);
       double value = network.loss(x, y);
+      Matrix a = network.layers().get(network.layers().size() - 1).a();
+      System.arraycopy(a.floats(), 0, predictions.floats(), from * outputs, a.size());
       // mean losses weight each chunk by its rows; the seed's sse is already a sum over them
       lossSum += network.loss().sumsOverBatch() ? value : value * (to - from);
     }

@@ -1,0 +1,56 @@
+package dev.backprop.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.backprop.SeededRandom;
+import dev.backprop.tensor.Matrix;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A dataset held as bytes gives the same batches, subsets and features as the same data held as floats. */
+class DatasetBytesTest {
+  @Test
+  void bytesAndFloatsAgree() {
+    long seed = 99;
+    System.out.println("seed " + seed);
+    SeededRandom random = new SeededRandom(seed);
+    int rows = 50;
+    int cols = 7;
+    byte[] pixels = new byte[rows * cols];
+    float[] floats = new float[rows * cols];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) random.nextInt(256);
+      floats[i] = (pixels[i] & 0xff) / 255f;
+    }
+    int[] labels = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      labels[i] = random.nextInt(3);
+    }
+    List<String> names = new ArrayList<>();
+    for (int j = 0; j < cols; j++) {
+      names.add("p" + j);
+    }
+    List<String> classes = List.of("a", "b", "c");
+    Dataset compact = Dataset.classificationFromBytes("bytes", names, rows, pixels, 255f, classes, labels);
+    Dataset plain = Dataset.classification("floats", names, Matrix.wrap(rows, cols, floats), classes, labels);
+
+    int[] order = random.permutation(rows);
+    Matrix x1 = Matrix.zeros(9, cols);
+    Matrix y1 = Matrix.zeros(9, 3);
+    Matrix x2 = Matrix.zeros(9, cols);
+    Matrix y2 = Matrix.zeros(9, 3);
+    compact.gather(order, 5, 14, x1, y1);
+    plain.gather(order, 5, 14, x2, y2);
+    assertEquals(x2, x1);
+    assertEquals(y2, y1);
+
+    int[] pick = {3, 0, 49, 17};
+    Dataset subset = compact.subset(pick);
+    assertEquals(plain.subset(pick).features(), subset.features());
+    assertArrayEquals(plain.subset(pick).labels(), subset.labels());
+    assertEquals(plain.features(), compact.features());
+    assertEquals(plain.targets(), compact.targets());
+  }
+}
