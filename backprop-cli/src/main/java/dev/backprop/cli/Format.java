@@ -11,7 +11,7 @@ final class Format {
     return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
   }
 
-  /** A matrix row by row, right-aligned in columns of {@code width}. */
+  /** One row of values, each printed with {@code format} and separated by two spaces. */
   static String row(double[] values, String format) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < values.length; i++) {
