@@ -7,9 +7,30 @@ import java.util.List;
 /** The per-epoch results of a training run, in order. */
 public final class History {
   private final List<EpochResult> epochs = new ArrayList<>();
+  private int keptEpoch;
+  private boolean stoppedEarly;
 
   void add(EpochResult result) {
     epochs.add(result);
+    keptEpoch = result.epoch();
+  }
+
+  void keep(int epoch, boolean early) {
+    keptEpoch = epoch;
+    stoppedEarly = early;
+  }
+
+  /**
+   * The epoch whose weights the network holds at the end: the last one, or with early stopping the one with
+   * the best validation loss (0 when no epoch ran).
+   */
+  public int keptEpoch() {
+    return keptEpoch;
+  }
+
+  /** Whether early stopping ended the run before its last epoch. */
+  public boolean stoppedEarly() {
+    return stoppedEarly;
   }
 
   public List<EpochResult> epochs() {

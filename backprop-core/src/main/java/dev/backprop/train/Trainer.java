@@ -91,7 +91,7 @@ public final class Trainer {
       double seconds = (System.nanoTime() - start) / 1e9;
       Evaluation eval = test == null ? null : Evaluation.of(network, test);
       EpochResult result = new EpochResult(epoch, optimizer.learningRate(), lossSum / n,
-          classification ? (double) correct / n : Double.NaN, eval, seconds);
+          classification ? (double) correct / n : Double.NaN, null, eval, seconds);
       history.add(result);
       listeners.forEach(l -> l.onEpochEnd(result));
     }
