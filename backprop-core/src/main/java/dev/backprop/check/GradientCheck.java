@@ -57,7 +57,8 @@ public final class GradientCheck {
 
   /**
    * Checks every parameter of {@code network} (converted to float64 first; the argument is not modified)
-   * on the batch (x, y).
+   * on the batch (x, y). The cost is taken in training mode, so with dropout every evaluation uses the
+   * masks of the network's current dropout key, the ones the back-propagated gradient saw.
    */
   public static Report check(Network network, Matrix x, Matrix y, double step) {
     Network net = network.copy(DType.FLOAT64);
@@ -73,7 +74,7 @@ public final class GradientCheck {
         int index = i;
         DoubleUnaryOperator cost = v -> {
           w[index] = v;
-          return net.loss(x64, y64);
+          return net.loss(x64, y64, true);
         };
         worst.offer(i, analytic.getFlat(i), bestDifference(cost, w[i], step, analytic.getFlat(i)));
       }

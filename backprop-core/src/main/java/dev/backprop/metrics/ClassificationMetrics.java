@@ -19,11 +19,29 @@ public record ClassificationMetrics(List<String> classes, long[][] confusion, do
     }
     int k = classes.size();
     long[][] confusion = new long[k][k];
-    long correct = 0;
     for (int i = 0; i < truth.length; i++) {
       confusion[truth[i]][predicted[i]]++;
-      if (truth[i] == predicted[i]) {
-        correct++;
+    }
+    return fromConfusion(classes, confusion);
+  }
+
+  /** The metrics of a confusion matrix ({@code confusion[t][p]}, classes x classes). */
+  public static ClassificationMetrics fromConfusion(List<String> classes, long[][] confusion) {
+    int k = classes.size();
+    if (confusion.length != k) {
+      throw new IllegalArgumentException("a confusion matrix of " + k + " classes needs " + k + " rows, got "
+          + confusion.length);
+    }
+    long correct = 0;
+    long total = 0;
+    for (int t = 0; t < k; t++) {
+      if (confusion[t].length != k) {
+        throw new IllegalArgumentException("confusion row " + t + " has " + confusion[t].length + " cells, expected "
+            + k);
+      }
+      correct += confusion[t][t];
+      for (long count : confusion[t]) {
+        total += count;
       }
     }
     double[] precision = new double[k];
@@ -42,7 +60,7 @@ public record ClassificationMetrics(List<String> classes, long[][] confusion, do
       double sum = precision[c] + recall[c];
       f1[c] = sum == 0 ? 0 : 2 * precision[c] * recall[c] / sum;
     }
-    double accuracy = truth.length == 0 ? 0 : (double) correct / truth.length;
+    double accuracy = total == 0 ? 0 : (double) correct / total;
     return new ClassificationMetrics(List.copyOf(classes), confusion, accuracy, precision, recall, f1);
   }
 

@@ -1,5 +1,6 @@
 package dev.backprop.nn;
 
+import dev.backprop.SeededRandom;
 import dev.backprop.nn.activation.Activation;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
@@ -14,13 +15,21 @@ import java.util.List;
  *             dW = a_prev^T delta,  db = sum of delta over the batch,  dC/da_prev = delta W^T
  * </pre>
  * The model file stores W transposed (out x in, as PyTorch's nn.Linear).
+ *
+ * <p>With a dropout rate p &gt; 0, training passes zero each output a independently with probability p and
+ * scale the survivors by 1 / (1 - p) (inverted dropout, as PyTorch's nn.Dropout), so evaluation uses a
+ * as it is. The mask of a batch comes from {@code SeededRandom.derive(seed, DROPOUT_STREAM, step, index)},
+ * with the (seed, step) key the network was given: the same key draws the same mask, in any process.
  */
 public final class Dense implements Layer {
   private final Activation activation;
   private final Parameter weight;
   private final Parameter bias;
   private final Workspace workspace;
+  private final int index;
+  private final double dropout;
   private Matrix input;
+  private boolean dropped;
 
   /**
    * @param index position among the network's dense layers; names the parameters {@code layers.N.weight}
@@ -28,11 +37,23 @@ public final class Dense implements Layer {
    * @param biases the initial b, 1 x out (taken over, not copied)
    */
   public Dense(int index, Matrix weights, Matrix biases, Activation activation) {
+    this(index, weights, biases, activation, 0);
+  }
+
+  /**
+   * A layer whose outputs are dropped in training with probability {@code dropout} (0 for none, below 1).
+   */
+  public Dense(int index, Matrix weights, Matrix biases, Activation activation, double dropout) {
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout of dense layer " + index + " must be in [0, 1), got " + dropout);
+    }
     biases.requireShape(1, weights.cols(), "bias of dense layer " + index);
     if (weights.dtype() != biases.dtype()) {
       throw new IllegalArgumentException("weights and biases of dense layer " + index + " differ in type");
     }
     this.activation = activation;
+    this.index = index;
+    this.dropout = dropout;
     this.weight = new Parameter("layers." + index + ".weight", weights);
     this.bias = new Parameter("layers." + index + ".bias", biases);
     this.workspace = new Workspace(weights.dtype(), weights.rows(), weights.cols());
@@ -40,6 +61,16 @@ public final class Dense implements Layer {
 
   public Activation activation() {
     return activation;
+  }
+
+  /** The position among the network's dense layers. */
+  public int index() {
+    return index;
+  }
+
+  /** The probability that training drops an output, 0 for none. */
+  public double dropout() {
+    return dropout;
   }
 
   /** W, in x out. */
@@ -83,16 +114,45 @@ public final class Dense implements Layer {
 
   @Override
   public Matrix forward(Matrix x, boolean training) {
+    return forward(x, training, 0, 0);
+  }
+
+  /**
+   * The forward pass; in training with dropout, the mask is drawn from the key (seed, step). Returns a, or
+   * in training with dropout the masked and scaled a.
+   */
+  Matrix forward(Matrix x, boolean training, long seed, long step) {
     x.requireShape(x.rows(), inputSize(), "input of dense layer " + weight.name());
     workspace.ensureBatch(x.rows());
     input = x;
     MatrixOps.matmulAddBias(x, weight.value(), bias.value(), workspace.z);
     activation.forward(workspace.z, workspace.a);
-    return workspace.a;
+    dropped = training && dropout > 0;
+    if (!dropped) {
+      return workspace.a;
+    }
+    workspace.ensureMask();
+    drawMask(SeededRandom.derive(seed, DROPOUT_STREAM, step, index), workspace.mask);
+    MatrixOps.multiply(workspace.a, workspace.mask, workspace.output);
+    return workspace.output;
+  }
+
+  /** Stream id of dropout masks under the training seed. */
+  public static final long DROPOUT_STREAM = 4;
+
+  private void drawMask(SeededRandom random, Matrix mask) {
+    double keep = 1 - dropout;
+    double scale = 1 / keep;
+    for (int i = 0; i < mask.size(); i++) {
+      mask.setFlat(i, random.nextDouble() < keep ? scale : 0);
+    }
   }
 
   @Override
   public Matrix backward(Matrix gradOutput, boolean needInputGradient) {
+    if (dropped) {
+      MatrixOps.multiply(gradOutput, workspace.mask, gradOutput);
+    }
     activation.backward(workspace.z, workspace.a, gradOutput, workspace.delta);
     return backwardFromDelta(workspace.delta, needInputGradient);
   }
@@ -128,6 +188,8 @@ public final class Dense implements Layer {
     private Matrix a;
     private Matrix delta;
     private Matrix gradInput;
+    private Matrix mask;
+    private Matrix output;
 
     Workspace(DType dtype, int in, int out) {
       this.dtype = dtype;
@@ -143,11 +205,21 @@ public final class Dense implements Layer {
       a = Matrix.zeros(dtype, rows, out);
       delta = Matrix.zeros(dtype, rows, out);
       gradInput = Matrix.zeros(dtype, rows, in);
+      mask = null;
+      output = null;
+    }
+
+    void ensureMask() {
+      if (mask == null) {
+        mask = Matrix.zeros(dtype, z.rows(), out);
+        output = Matrix.zeros(dtype, z.rows(), out);
+      }
     }
   }
 
   @Override
   public String toString() {
-    return "Dense(" + inputSize() + " -> " + outputSize() + ", " + activation.name() + ")";
+    return "Dense(" + inputSize() + " -> " + outputSize() + ", " + activation.name()
+        + (dropout > 0 ? ", dropout " + dropout : "") + ")";
   }
 }

@@ -31,6 +31,8 @@ public final class Network {
 
   private final List<Dense> layers;
   private final Loss loss;
+  private long dropoutSeed;
+  private long dropoutStep;
 
   private Network(List<Dense> layers, Loss loss) {
     if (layers.isEmpty()) {
@@ -46,6 +48,9 @@ public final class Network {
       if (next.dtype() != prev.dtype()) {
         throw new IllegalArgumentException("dense layers " + (i - 1) + " and " + i + " differ in element type");
       }
+    }
+    if (layers.get(layers.size() - 1).dropout() > 0) {
+      throw new IllegalArgumentException("dropout is for hidden layers; the output layer must keep all its outputs");
     }
     for (int i = 0; i < layers.size() - 1; i++) {
       if (!layers.get(i).activation().elementwise()) {
@@ -113,9 +118,29 @@ public final class Network {
   public Matrix forward(Matrix x, boolean training) {
     Matrix a = x;
     for (Dense layer : layers) {
-      a = layer.forward(a, training);
+      a = layer.forward(a, training, dropoutSeed, dropoutStep);
     }
     return a;
+  }
+
+  /**
+   * Sets the key of the dropout masks that training passes draw until the next call: the trainer gives
+   * (training seed, step number), so each step has its own masks and a resumed run draws the same ones.
+   * Without dropout it changes nothing.
+   */
+  public void dropoutKey(long seed, long step) {
+    this.dropoutSeed = seed;
+    this.dropoutStep = step;
+  }
+
+  /** Whether any layer drops outputs in training. */
+  public boolean hasDropout() {
+    for (Dense d : layers) {
+      if (d.dropout() > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A new matrix with the outputs for {@code x}, computed in evaluation mode. */
@@ -125,7 +150,15 @@ public final class Network {
 
   /** The loss on (x, y) in evaluation mode, without gradients. */
   public double loss(Matrix x, Matrix y) {
-    forward(x, false);
+    return loss(x, y, false);
+  }
+
+  /**
+   * The loss on (x, y) without gradients, in training mode (dropout masks from the current key) or in
+   * evaluation mode. In training mode it is the loss that {@link #computeGradients} differentiates.
+   */
+  public double loss(Matrix x, Matrix y, boolean training) {
+    forward(x, training);
     Dense out = layers.get(layers.size() - 1);
     return loss.value(out.z(), out.a(), y);
   }
@@ -152,9 +185,26 @@ public final class Network {
     List<Dense> copies = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       Dense d = layers.get(i);
-      copies.add(new Dense(i, d.weight().value().to(dtype), d.bias().value().to(dtype), d.activation()));
+      copies.add(new Dense(i, d.weight().value().to(dtype), d.bias().value().to(dtype), d.activation(),
+          d.dropout()));
     }
-    return new Network(copies, loss);
+    Network copy = new Network(copies, loss);
+    copy.dropoutKey(dropoutSeed, dropoutStep);
+    return copy;
+  }
+
+  /**
+   * A network over the same parameter values (not copies) whose hidden layers drop outputs with
+   * probability {@code rate} in training; used to train a loaded model with dropout.
+   */
+  public Network withHiddenDropout(double rate) {
+    List<Dense> views = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      Dense d = layers.get(i);
+      views.add(new Dense(i, d.weight().value(), d.bias().value(), d.activation(),
+          i < layers.size() - 1 ? rate : 0));
+    }
+    return new Network(views, loss);
   }
 
   /** Copies every parameter value of {@code source} (same architecture) into this network. */
@@ -174,6 +224,9 @@ public final class Network {
     StringBuilder sb = new StringBuilder().append(inputSize());
     for (Dense d : layers) {
       sb.append(" -> ").append(d.outputSize()).append(' ').append(d.activation().name());
+      if (d.dropout() > 0) {
+        sb.append(" (dropout ").append(d.dropout()).append(')');
+      }
     }
     return sb.append(", ").append(loss.name()).toString();
   }
@@ -189,6 +242,7 @@ public final class Network {
     private final List<Integer> widths = new ArrayList<>();
     private final List<Activation> activations = new ArrayList<>();
     private final List<Initializer> initializers = new ArrayList<>();
+    private final List<Double> dropouts = new ArrayList<>();
     private Loss loss;
     private long seed = 42;
     private DType dtype = DType.FLOAT32;
@@ -213,6 +267,22 @@ public final class Network {
       widths.add(units);
       activations.add(Objects.requireNonNull(activation, "activation"));
       initializers.add(Objects.requireNonNull(initializer, "initializer"));
+      dropouts.add(0.0);
+      return this;
+    }
+
+    /**
+     * Drops the outputs of the layer added last with probability {@code rate} in training (inverted dropout,
+     * as Keras' {@code Dropout} layer after a {@code Dense}); only hidden layers may have it.
+     */
+    public Builder dropout(double rate) {
+      if (widths.isEmpty()) {
+        throw new IllegalStateException("dropout(...) follows the dense layer whose outputs it drops");
+      }
+      if (!(rate >= 0 && rate < 1)) {
+        throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+      }
+      dropouts.set(dropouts.size() - 1, rate);
       return this;
     }
 
@@ -243,7 +313,7 @@ public final class Network {
       for (int i = 0; i < widths.size(); i++) {
         Matrix w = Matrix.zeros(dtype, in, widths.get(i));
         initializers.get(i).fill(w, random);
-        layers.add(new Dense(i, w, Matrix.zeros(dtype, 1, widths.get(i)), activations.get(i)));
+        layers.add(new Dense(i, w, Matrix.zeros(dtype, 1, widths.get(i)), activations.get(i), dropouts.get(i)));
         in = widths.get(i);
       }
       return new Network(layers, loss);

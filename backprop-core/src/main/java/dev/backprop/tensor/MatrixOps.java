@@ -143,6 +143,28 @@ public final class MatrixOps {
     return out;
   }
 
+  /** out = a (.) b, the element-wise product (out may alias a or b). */
+  public static Matrix multiply(Matrix a, Matrix b, Matrix out) {
+    b.requireShape(a.rows(), a.cols(), "factor");
+    out.requireShape(a.rows(), a.cols(), "product output");
+    if (sameType(a, b, out) == DType.FLOAT32) {
+      float[] as = a.floats();
+      float[] bs = b.floats();
+      float[] os = out.floats();
+      for (int i = 0; i < os.length; i++) {
+        os[i] = as[i] * bs[i];
+      }
+    } else {
+      double[] as = a.doubles();
+      double[] bs = b.doubles();
+      double[] os = out.doubles();
+      for (int i = 0; i < os.length; i++) {
+        os[i] = as[i] * bs[i];
+      }
+    }
+    return out;
+  }
+
   /** a *= alpha, element-wise, in place. */
   public static Matrix scale(Matrix a, double alpha) {
     if (a.dtype() == DType.FLOAT32) {

@@ -8,7 +8,11 @@ import dev.backprop.nn.Network;
 import dev.backprop.nn.Parameter;
 import dev.backprop.optim.Optimizer;
 import dev.backprop.tensor.Matrix;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,7 +22,9 @@ import java.util.Objects;
  * <p>The order of the rows in epoch e is a permutation drawn from {@code SeededRandom.derive(seed,
  * SHUFFLE_STREAM, e)}, so it depends on nothing but the seed and the epoch. The last batch of an epoch
  * may be smaller than the others. After each epoch the network is evaluated on the test data, if any, and
- * the listeners are told.
+ * the listeners are told. Step s (1-based over the whole run) draws its dropout masks from (seed, s), and
+ * the learning rate of each epoch comes from the configuration's {@link Schedule}, so a run resumed from a
+ * checkpoint ends with the same weights, bit for bit, as one that was never interrupted.
  */
 public final class Trainer {
   /** Stream id of the per-epoch shuffles under the training seed. */
@@ -26,6 +32,9 @@ public final class Trainer {
 
   private final TrainingConfig config;
   private final List<TrainingListener> listeners = new ArrayList<>();
+  private CheckpointStore store;
+  private int checkpointEvery;
+  private TrainingState resume;
 
   public Trainer(TrainingConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -41,15 +50,65 @@ public final class Trainer {
   }
 
   /**
+   * Saves the run's state to {@code store} after every {@code everyEpochs} epochs and after the last one.
+   */
+  public Trainer checkpoints(CheckpointStore store, int everyEpochs) {
+    if (everyEpochs < 1) {
+      throw new IllegalArgumentException("checkpoints need an interval of 1 or more epochs, got " + everyEpochs);
+    }
+    this.store = Objects.requireNonNull(store, "store");
+    this.checkpointEvery = everyEpochs;
+    return this;
+  }
+
+  /**
+   * Continues the run of {@code state} on the next call of {@code fit}, which must be given the same
+   * network architecture, data and configuration (checked by the {@link #signature}).
+   */
+  public Trainer resumeFrom(TrainingState state) {
+    this.resume = Objects.requireNonNull(state, "state");
+    return this;
+  }
+
+  /**
+   * What a checkpoint must match to be resumed by this run: the configuration, the architecture and the
+   * sizes of the data.
+   */
+  public static String signature(TrainingConfig config, Network network, Dataset train, Dataset validation) {
+    return config + "; " + network.describe() + "; train " + train.size() + " rows"
+        + (validation == null ? "" : "; validation " + validation.size() + " rows");
+  }
+
+  /**
    * Trains {@code network} in place on {@code train}, evaluating on {@code test} after each epoch when it is
    * not null.
    *
    * @throws DivergenceException at the first non-finite loss or gradient
    */
   public History fit(Network network, Dataset train, Dataset test) {
+    return fit(network, train, null, test);
+  }
+
+  /**
+   * Trains {@code network} in place on {@code train}. After each epoch it is evaluated on {@code validation}
+   * and {@code test} when they are not null; with a patience in the configuration, training stops after
+   * that many epochs without a lower validation loss, and the network ends with the weights of the epoch
+   * of the lowest validation loss ({@link History#keptEpoch()}).
+   *
+   * @throws DivergenceException at the first non-finite loss or gradient
+   * @throws IllegalArgumentException when a state to resume from belongs to another run
+   * @throws UncheckedIOException when a checkpoint cannot be saved
+   */
+  public History fit(Network network, Dataset train, Dataset validation, Dataset test) {
     requireFits(network, train, "training data");
+    if (validation != null) {
+      requireFits(network, validation, "validation data");
+    }
     if (test != null) {
       requireFits(network, test, "test data");
+    }
+    if (config.patience() > 0 && (validation == null || validation.size() == 0)) {
+      throw new IllegalArgumentException("early stopping needs validation data");
     }
     int n = train.size();
     if (n == 0) {
@@ -61,11 +120,28 @@ public final class Trainer {
     Batch full = new Batch(batch, train);
     Batch rest = n % batch == 0 ? null : new Batch(n % batch, train);
     boolean classification = train.task() == Task.CLASSIFICATION;
+    String signature = signature(config, network, train, validation);
 
     History history = new History();
+    Best best = new Best(config.patience() > 0 ? network : null);
+    int first = 1;
+    boolean stopped = false;
+    if (resume != null) {
+      if (!resume.signature().equals(signature)) {
+        throw new IllegalArgumentException("the checkpoint belongs to another run: it was written for\n  "
+            + resume.signature() + "\nbut this run is\n  " + signature);
+      }
+      restore(network, resume.parameters());
+      optimizer.importState(resume.optimizerState());
+      resume.history().forEach(history::add);
+      best.restore(resume);
+      first = resume.epoch() + 1;
+      stopped = resume.stopped();
+    }
     listeners.forEach(l -> l.onTrainingStart(config.epochs(), batches));
-    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+    for (int epoch = first; epoch <= config.epochs() && !stopped; epoch++) {
       long start = System.nanoTime();
+      optimizer.setLearningRate(config.schedule().rate(config.optimizer().learningRate(), epoch, config.epochs()));
       int[] order = config.shuffle() ? SeededRandom.derive(config.seed(), SHUFFLE_STREAM, epoch).permutation(n)
           : identity(n);
       double lossSum = 0;
@@ -75,9 +151,13 @@ public final class Trainer {
         int to = Math.min(n, from + batch);
         Batch buffers = to - from == batch ? full : rest;
         train.gather(order, from, to, buffers.x, buffers.y);
-        double loss = network.computeGradients(buffers.x, buffers.y);
         int step = (epoch - 1) * batches + b + 1;
+        network.dropoutKey(config.seed(), step);
+        double loss = network.computeGradients(buffers.x, buffers.y);
         checkFinite(network, loss, epoch, step);
+        if (config.clipNorm() > 0) {
+          GradientClipping.clip(network.parameters(), config.clipNorm());
+        }
         if (classification) {
           correct += countCorrect(network.layers().get(network.layers().size() - 1).a(), order, from, train);
         }
@@ -89,13 +169,89 @@ public final class Trainer {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      Evaluation validated = validation == null ? null : Evaluation.of(network, validation);
       Evaluation eval = test == null ? null : Evaluation.of(network, test);
       EpochResult result = new EpochResult(epoch, optimizer.learningRate(), lossSum / n,
-          classification ? (double) correct / n : Double.NaN, null, eval, seconds);
+          classification ? (double) correct / n : Double.NaN, validated, eval, seconds);
       history.add(result);
+      if (validated != null) {
+        stopped = best.offer(epoch, validated.loss(), network, config.patience());
+      }
       listeners.forEach(l -> l.onEpochEnd(result));
+      if (store != null && (epoch % checkpointEvery == 0 || epoch == config.epochs() || stopped)) {
+        save(new TrainingState(signature, epoch, stopped, snapshot(network), optimizer.exportState(),
+            history.epochs(), best.epoch, best.loss, best.badEpochs, best.parameters));
+      }
+    }
+    if (best.parameters != null && best.epoch > 0) {
+      restore(network, best.parameters);
+      history.keep(best.epoch, stopped);
     }
     return history;
+  }
+
+  private void save(TrainingState state) {
+    try {
+      store.save(state);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the checkpoint of epoch " + state.epoch() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  static Map<String, Matrix> snapshot(Network network) {
+    Map<String, Matrix> values = new LinkedHashMap<>();
+    for (Parameter p : network.parameters()) {
+      values.put(p.name(), p.value().copy());
+    }
+    return values;
+  }
+
+  private static void restore(Network network, Map<String, Matrix> values) {
+    for (Parameter p : network.parameters()) {
+      Matrix v = values.get(p.name());
+      if (v == null || v.rows() != p.value().rows() || v.cols() != p.value().cols()) {
+        throw new IllegalArgumentException("the saved state has " + (v == null ? "no " + p.name()
+            : p.name() + " of shape " + v.rows() + "x" + v.cols() + " instead of " + p.value().rows() + "x"
+            + p.value().cols()));
+      }
+      p.value().copyFrom(v);
+    }
+  }
+
+  /** The lowest validation loss so far, its epoch and (with early stopping) its weights. */
+  private static final class Best {
+    private final boolean keepWeights;
+    int epoch;
+    double loss = Double.NaN;
+    int badEpochs;
+    Map<String, Matrix> parameters;
+
+    Best(Network network) {
+      this.keepWeights = network != null;
+    }
+
+    /** Records the epoch's validation loss; true when patience has run out. */
+    boolean offer(int e, double value, Network network, int patience) {
+      if (Double.isFinite(value) && (epoch == 0 || value < loss)) {
+        epoch = e;
+        loss = value;
+        badEpochs = 0;
+        if (keepWeights) {
+          parameters = snapshot(network);
+        }
+        return false;
+      }
+      badEpochs++;
+      return patience > 0 && badEpochs >= patience;
+    }
+
+    void restore(TrainingState state) {
+      epoch = state.bestEpoch();
+      loss = state.bestLoss();
+      badEpochs = state.badEpochs();
+      parameters = keepWeights ? state.bestParameters() : null;
+    }
   }
 
   private static void requireFits(Network network, Dataset data, String what) {
