@@ -26,6 +26,18 @@ final class NetworkOptions {
           + "(default: cross-entropy for classification, mse for regression).")
   String loss;
 
+  @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+      description = "Share of each hidden layer's outputs dropped in training, in [0, 1) (inverted dropout, "
+          + "seeded; off in evaluation) (default: ${DEFAULT-VALUE}).")
+  double dropout;
+
+  /** Checks the values that need no data. */
+  void validate() {
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new UsageException("--dropout must be at least 0 and below 1, got " + dropout);
+    }
+  }
+
   /** The hidden widths for data with {@code features} inputs. */
   List<Integer> hiddenWidths(int features) {
     if (layers != null) {

@@ -28,11 +28,37 @@ final class Networks {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    List<Integer> widths = options.hiddenWidths(train.featureCount());
+    requireMemory(train.featureCount(), widths, train.outputCount(), Runtime.getRuntime().maxMemory());
     Network.Builder builder = Network.builder(train.featureCount()).seed(seed).dtype(dtype).loss(loss);
-    for (int width : options.hiddenWidths(train.featureCount())) {
+    for (int width : widths) {
       builder.dense(width, hidden);
+      if (options.dropout > 0) {
+        builder.dropout(options.dropout);
+      }
     }
     return builder.dense(train.outputCount(), output).build();
+  }
+
+  /**
+   * Refuses, before any allocation, a network whose float32 parameters with their gradients and two
+   * optimizer moments (16 bytes per parameter) would not fit in {@code maxHeap} bytes.
+   */
+  static void requireMemory(int inputs, List<Integer> widths, int outputs, long maxHeap) {
+    long parameters = 0;
+    int in = inputs;
+    for (int w : widths) {
+      parameters += (long) in * w + w;
+      in = w;
+    }
+    parameters += (long) in * outputs + outputs;
+    long bytes = parameters * 16;
+    if (bytes > maxHeap) {
+      throw new UsageException(String.format(java.util.Locale.ROOT, "--layers %s: the network has %,d parameters, "
+          + "which need about %.1f GiB in training, more than the %.1f GiB this Java may use (raise -Xmx in "
+          + "BACKPROP_JAVA_OPTS or choose smaller layers)", widths.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")),
+          parameters, bytes / 1073741824.0, maxHeap / 1073741824.0));
+    }
   }
 
   private static Activation activation(String flag, String name, List<String> allowed) {

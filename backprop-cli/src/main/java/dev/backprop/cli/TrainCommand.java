@@ -10,13 +10,21 @@ import dev.backprop.metrics.Evaluation;
 import dev.backprop.nn.Network;
 import dev.backprop.optim.OptimizerSettings;
 import dev.backprop.tensor.DType;
+import dev.backprop.InvalidInputException;
+import dev.backprop.data.Dataset;
+import dev.backprop.data.Splits;
+import dev.backprop.io.CheckpointFile;
+import dev.backprop.train.DivergenceException;
 import dev.backprop.train.EpochResult;
+import dev.backprop.train.Schedule;
+import dev.backprop.train.TrainingState;
 import dev.backprop.train.History;
 import dev.backprop.train.Trainer;
 import dev.backprop.train.TrainingConfig;
 import dev.backprop.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -66,6 +74,51 @@ final class TrainCommand implements Callable<Integer> {
       description = "Where to save the trained model (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  @Option(names = "--schedule", paramLabel = "S", defaultValue = "constant",
+      description = "Learning-rate schedule over the epochs: constant, step, exponential, cosine "
+          + "(default: ${DEFAULT-VALUE}).")
+  String schedule;
+
+  @Option(names = "--warmup-epochs", paramLabel = "N", defaultValue = "0",
+      description = "Epochs of linear learning-rate warm-up before the schedule (default: ${DEFAULT-VALUE}).")
+  int warmupEpochs;
+
+  @Option(names = "--lr-step", paramLabel = "N",
+      description = "Epochs between decays of the step schedule (default: a third of the epochs).")
+  Integer lrStep;
+
+  @Option(names = "--lr-gamma", paramLabel = "X",
+      description = "Decay factor of the step (default 0.1) and exponential (default 0.95) schedules.")
+  Double lrGamma;
+
+  @Option(names = "--clip-norm", paramLabel = "X",
+      description = "Scale the gradients down when their global L2 norm exceeds X (default: off).")
+  Double clipNorm;
+
+  @Option(names = "--validation-split", paramLabel = "F", defaultValue = "0",
+      description = "Share of the training rows held out (seeded, stratified) for validation curves and early "
+          + "stopping (default: ${DEFAULT-VALUE}).")
+  double validationSplit;
+
+  @Option(names = "--early-stopping", paramLabel = "N", defaultValue = "0",
+      description = "Stop after N epochs without a lower validation loss and keep the best epoch's weights; "
+          + "needs --validation-split (default: off).")
+  int earlyStopping;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+      description = "Save a checkpoint (weights, optimizer state, epoch, history) in DIR every "
+          + "--checkpoint-every epochs and after the last.")
+  Path checkpointDir;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "1",
+      description = "Epochs between checkpoints (default: ${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Option(names = "--resume", paramLabel = "DIR",
+      description = "Continue the run whose checkpoint is in DIR; give the same flags as the run that wrote it. "
+          + "Checkpoints go on to DIR unless --checkpoint-dir says otherwise.")
+  Path resume;
+
   @Option(names = "--threads", paramLabel = "N",
       description = "Compute threads; results do not depend on it (default: all cores).")
   Integer threads;
@@ -83,30 +136,57 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
     TrainingConfig config = config();
+    network.validate();
     checkOutput(out);
     applyThreads(threads);
+    TrainingState resumed = resume == null ? null : CheckpointFile.load(resume);
+    Path checkpoints = checkpointDir != null ? checkpointDir : resume;
     Model initial = init == null ? null : ModelFile.load(init);
     PreparedData prepared = PreparedData.prepare(data, initial, init, seed);
-    Network net = initial == null ? Networks.build(network, prepared.train(), seed, DType.FLOAT32)
+    Dataset train = prepared.train();
+    Dataset validation = null;
+    if (validationSplit > 0) {
+      Splits.Split parts = Splits.split(train, validationSplit, seed, Splits.VALIDATION_STREAM);
+      train = parts.train();
+      validation = parts.heldOut();
+      if (validation.size() == 0 || train.size() == 0) {
+        throw new UsageException("--validation-split " + validationSplit + " leaves " + train.size()
+            + " training and " + validation.size() + " validation rows; both need at least one");
+      }
+    }
+    Network net = initial == null ? Networks.build(network, train, seed, DType.FLOAT32)
         : initialNetwork(initial);
     PrintWriter progress = common.json ? spec.commandLine().getErr() : stdout;
     if (!quiet) {
       progress.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d training rows, %,d test rows%n", net.describe(),
-          net.parameterCount(), data.data, prepared.train().size(), prepared.test().size());
-      progress.printf(Locale.ROOT, "%s, lr %s, batch %s, %d epochs, seed %d%n", config.optimizer().kind().id(),
-          Format.number(config.optimizer().learningRate()), batchSize, epochs, seed);
+          net.parameterCount(), data.data, train.size(), prepared.test().size());
+      if (validation != null) {
+        progress.printf(Locale.ROOT, "%,d of the training rows held out for validation%n", validation.size());
+      }
+      progress.printf(Locale.ROOT, "%s, lr %s (%s), batch %s, %d epochs, seed %d%n", config.optimizer().kind().id(),
+          Format.number(config.optimizer().learningRate()), config.schedule().describe(), batchSize, epochs, seed);
+      if (resumed != null) {
+        progress.printf(Locale.ROOT, "resuming after epoch %d from %s%n", resumed.epoch(), resume);
+      }
     }
     Trainer trainer = new Trainer(config);
+    if (checkpoints != null) {
+      trainer.checkpoints(CheckpointFile.store(checkpoints), checkpointEvery);
+    }
+    if (resumed != null) {
+      trainer.resumeFrom(resumed);
+    }
     if (!quiet) {
       trainer.addListener(new EpochPrinter(progress, epochs));
     }
-    History history = trainer.fit(net, prepared.train(), prepared.test());
+    History history = fit(trainer, net, train, validation, prepared.test(), checkpoints);
     Evaluation test = Evaluation.of(net, prepared.test());
     double seconds = history.trainingSeconds();
-    double samplesPerSecond = seconds > 0 ? (double) epochs * prepared.train().size() / seconds : 0;
+    double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
 
     Map<String, Object> metrics = metrics(history, test, seconds, samplesPerSecond);
-    ModelInfo info = prepared.info().withProvenance(provenance(prepared, config, metrics));
+    ModelInfo info = prepared.info().withProvenance(provenance(prepared, config, history, metrics, train,
+        validation));
     ModelFile.save(new Model(net, info), out);
 
     if (common.json) {
@@ -119,10 +199,36 @@ final class TrainCommand implements Callable<Integer> {
       } else {
         stdout.printf(Locale.ROOT, "test mse %.6g, r2 %.4f", test.regression().mse(), test.regression().r2());
       }
-      stdout.printf(Locale.ROOT, " after %d epochs in %.1f s (%,.0f samples/s)%n", epochs, seconds, samplesPerSecond);
+      stdout.printf(Locale.ROOT, " after %d epochs in %.1f s (%,.0f samples/s)%n", history.epochs().size(), seconds,
+          samplesPerSecond);
+      if (history.stoppedEarly() || history.keptEpoch() != history.epochs().size()) {
+        stdout.printf(Locale.ROOT, "%s; kept the weights of epoch %d, the lowest validation loss%n",
+            history.stoppedEarly() ? "early stopping" : "training ended", history.keptEpoch());
+      }
       stdout.println("model saved to " + out);
     }
     return Main.OK;
+  }
+
+  /** Trains; a divergence says which checkpoint, if any, is kept. */
+  private static History fit(Trainer trainer, Network net, Dataset train, Dataset validation, Dataset test,
+      Path checkpoints) {
+    try {
+      return trainer.fit(net, train, validation, test);
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().contains("checkpoint belongs to another run")) {
+        throw new UsageException("--resume: " + e.getMessage());
+      }
+      throw e;
+    } catch (UncheckedIOException e) {
+      throw new InvalidInputException(checkpoints == null ? "" : checkpoints.toString(), "", e.getMessage());
+    } catch (DivergenceException e) {
+      if (checkpoints != null && Files.isRegularFile(CheckpointFile.in(checkpoints))) {
+        throw e.withNote("the last good checkpoint, after epoch " + CheckpointFile.load(checkpoints).epoch()
+            + ", is kept in " + checkpoints);
+      }
+      throw e;
+    }
   }
 
   private TrainingConfig config() {
@@ -152,7 +258,66 @@ final class TrainCommand implements Callable<Integer> {
     if (!(lr > 0) || Double.isInfinite(lr)) {
       throw new UsageException("--lr must be a positive finite number, got " + lr);
     }
-    return new TrainingConfig(epochs, batch, !noShuffle, seed, new OptimizerSettings(kind, lr));
+    OptimizerSettings settings = new OptimizerSettings(kind, lr);
+    return new TrainingConfig(epochs, batch, !noShuffle, seed, settings, schedule(), clipNorm(), earlyStopping());
+  }
+
+  private Schedule schedule() {
+    Schedule.Kind kind;
+    try {
+      kind = Schedule.Kind.parse(schedule);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--schedule: " + e.getMessage());
+    }
+    if (warmupEpochs < 0 || warmupEpochs > epochs) {
+      throw new UsageException("--warmup-epochs must be between 0 and the " + epochs + " epochs, got " + warmupEpochs);
+    }
+    int step = lrStep != null ? lrStep : Math.max(1, epochs / 3);
+    if (step < 1) {
+      throw new UsageException("--lr-step must be 1 or more epochs, got " + step);
+    }
+    double gamma = lrGamma != null ? lrGamma : Schedule.defaultGamma(kind);
+    if (!(gamma > 0 && gamma <= 1)) {
+      throw new UsageException("--lr-gamma must be above 0 and at most 1, got " + gamma);
+    }
+    if ((lrStep != null && kind != Schedule.Kind.STEP)
+        || (lrGamma != null && kind != Schedule.Kind.STEP && kind != Schedule.Kind.EXPONENTIAL)) {
+      throw new UsageException("--lr-step and --lr-gamma shape the step schedule (--lr-gamma also exponential), "
+          + "not --schedule " + kind.id());
+    }
+    return new Schedule(kind, step, gamma, warmupEpochs);
+  }
+
+  private double clipNorm() {
+    if (clipNorm == null) {
+      return 0;
+    }
+    if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {
+      throw new UsageException("--clip-norm must be a positive finite number, got " + clipNorm);
+    }
+    return clipNorm;
+  }
+
+  private int earlyStopping() {
+    if (!(validationSplit >= 0 && validationSplit < 1)) {
+      throw new UsageException("--validation-split must be at least 0 and below 1, got " + validationSplit);
+    }
+    if (earlyStopping < 0) {
+      throw new UsageException("--early-stopping must be 0 (off) or more epochs, got " + earlyStopping);
+    }
+    if (earlyStopping > 0 && validationSplit == 0) {
+      throw new UsageException("--early-stopping needs validation rows: add --validation-split, e.g. 0.1");
+    }
+    if (checkpointEvery < 1) {
+      throw new UsageException("--checkpoint-every must be 1 or more epochs, got " + checkpointEvery);
+    }
+    if (checkpointDir != null && Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir)) {
+      throw new UsageException("--checkpoint-dir " + checkpointDir + " is a file, not a folder");
+    }
+    if (resume != null && !Files.isDirectory(resume)) {
+      throw new UsageException("--resume " + resume + ": no such folder");
+    }
+    return earlyStopping;
   }
 
   /** The network of the --init model (PreparedData has checked that it fits the data). */
@@ -161,7 +326,7 @@ final class TrainCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("backprop: note: --init takes the architecture from " + init
           + "; --layers, --loss and --output-activation are ignored");
     }
-    return model.network();
+    return network.dropout > 0 ? model.network().withHiddenDropout(network.dropout) : model.network();
   }
 
   /** Sets the compute threads when --threads was given. */
@@ -213,7 +378,8 @@ final class TrainCommand implements Callable<Integer> {
     return Double.isFinite(v) ? v : null;
   }
 
-  private Map<String, Object> provenance(PreparedData prepared, TrainingConfig config, Map<String, Object> metrics) {
+  private Map<String, Object> provenance(PreparedData prepared, TrainingConfig config, History history,
+      Map<String, Object> metrics, Dataset train, Dataset validation) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("backprop_version", Version.VERSION);
     p.put("data", data.data);
@@ -223,7 +389,11 @@ final class TrainCommand implements Callable<Integer> {
     if (data.testData == null && prepared.source().test() == null) {
       p.put("test_split", data.testSplit);
     }
-    p.put("train_rows", prepared.train().size());
+    p.put("train_rows", train.size());
+    if (validation != null) {
+      p.put("validation_split", validationSplit);
+      p.put("validation_rows", validation.size());
+    }
     p.put("test_rows", prepared.test().size());
     p.put("seed", seed);
     p.put("epochs", epochs);
@@ -231,6 +401,27 @@ final class TrainCommand implements Callable<Integer> {
     p.put("shuffle", !noShuffle);
     p.put("optimizer", config.optimizer().kind().id());
     p.put("learning_rate", config.optimizer().learningRate());
+    p.put("schedule", config.schedule().kind().id());
+    if (config.schedule().warmupEpochs() > 0) {
+      p.put("warmup_epochs", config.schedule().warmupEpochs());
+    }
+    if (config.schedule().kind() == Schedule.Kind.STEP) {
+      p.put("lr_step", config.schedule().stepSize());
+    }
+    if (config.schedule().kind() == Schedule.Kind.STEP || config.schedule().kind() == Schedule.Kind.EXPONENTIAL) {
+      p.put("lr_gamma", config.schedule().gamma());
+    }
+    if (network.dropout > 0) {
+      p.put("dropout", network.dropout);
+    }
+    if (config.clipNorm() > 0) {
+      p.put("clip_norm", config.clipNorm());
+    }
+    if (config.patience() > 0) {
+      p.put("early_stopping", config.patience());
+    }
+    p.put("kept_epoch", history.keptEpoch());
+    p.put("stopped_early", history.stoppedEarly());
     if (init != null) {
       p.put("init", init.toString());
     }

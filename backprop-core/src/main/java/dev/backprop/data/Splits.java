@@ -13,6 +13,8 @@ import java.util.List;
 public final class Splits {
   /** Stream id of splits under the seed. */
   public static final long SPLIT_STREAM = 3;
+  /** Stream id of the validation split (taken from the training rows) under the seed. */
+  public static final long VALIDATION_STREAM = 5;
 
   private Splits() {}
 
@@ -21,6 +23,11 @@ public final class Splits {
 
   /** Holds out {@code fraction} of the rows of {@code data}, chosen from {@code seed}. */
   public static Split split(Dataset data, double fraction, long seed) {
+    return split(data, fraction, seed, SPLIT_STREAM);
+  }
+
+  /** Holds out {@code fraction} of the rows of {@code data}, chosen from the sub-stream {@code stream} of seed. */
+  public static Split split(Dataset data, double fraction, long seed, long stream) {
     if (!(fraction > 0 && fraction < 1)) {
       throw new IllegalArgumentException("the held-out fraction must be between 0 and 1, got " + fraction);
     }
@@ -39,14 +46,14 @@ public final class Splits {
         if (take == 0 && rows.size() >= 2) {
           take = 1;
         }
-        markRandom(rows, take, SeededRandom.derive(seed, SPLIT_STREAM, c), heldOut);
+        markRandom(rows, take, SeededRandom.derive(seed, stream, c), heldOut);
       }
     } else {
       List<Integer> rows = new ArrayList<>();
       for (int i = 0; i < data.size(); i++) {
         rows.add(i);
       }
-      markRandom(rows, (int) Math.round(fraction * rows.size()), SeededRandom.derive(seed, SPLIT_STREAM), heldOut);
+      markRandom(rows, (int) Math.round(fraction * rows.size()), SeededRandom.derive(seed, stream), heldOut);
     }
     int[] trainRows = new int[data.size()];
     int[] testRows = new int[data.size()];

@@ -12,11 +12,22 @@ public final class DivergenceException extends RuntimeException {
   private final String where;
 
   public DivergenceException(int epoch, int step, String where, double value) {
-    super("training diverged at epoch " + epoch + ", step " + step + ": " + where + " became " + value
-        + "; try a lower learning rate (--lr)");
+    this("training diverged at epoch " + epoch + ", step " + step + ": " + where + " became " + value
+        + "; try a lower learning rate (--lr)", epoch, step, where);
+  }
+
+  private DivergenceException(String message, int epoch, int step, String where) {
+    super(message);
     this.epoch = epoch;
     this.step = step;
     this.where = where;
+  }
+
+  /** The same divergence with a sentence added to its message (e.g. where the last checkpoint is). */
+  public DivergenceException withNote(String note) {
+    DivergenceException e = new DivergenceException(getMessage() + "; " + note, epoch, step, where);
+    e.setStackTrace(getStackTrace());
+    return e;
   }
 
   public int epoch() {
