@@ -21,7 +21,6 @@ import dev.backprop.train.TrainingState;
 import dev.backprop.train.History;
 import dev.backprop.train.Trainer;
 import dev.backprop.train.TrainingConfig;
-import dev.backprop.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -124,7 +123,8 @@ final class TrainCommand implements Callable<Integer> {
   Integer threads;
 
 
-  @Option(names = "--quiet", description = "No per-epoch progress.")
+  @Option(names = "--quiet", description = "No progress (default: a bar redrawn in place on a terminal, one line per "
+      + "epoch elsewhere; the environment variable BACKPROP_PROGRESS=bar|lines|none overrides the choice).")
   boolean quiet;
 
 
@@ -177,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
       trainer.resumeFrom(resumed);
     }
     if (!quiet) {
-      trainer.addListener(new EpochPrinter(progress, epochs));
+      trainer.addListener(Progress.create(progress, prepared.train().size()));
     }
     History history = fit(trainer, net, train, validation, prepared.test(), checkpoints);
     Evaluation test = Evaluation.of(net, prepared.test());
@@ -428,36 +428,5 @@ final class TrainCommand implements Callable<Integer> {
     p.put("arguments", spec.commandLine().getParseResult().originalArgs());
     p.put("metrics", metrics);
     return p;
-  }
-
-  /** One line per epoch: the losses and accuracies, train and test, and the time. */
-  private static final class EpochPrinter implements TrainingListener {
-    private final PrintWriter out;
-    private final int epochs;
-
-    EpochPrinter(PrintWriter out, int epochs) {
-      this.out = out;
-      this.epochs = epochs;
-    }
-
-    @Override
-    public void onEpochEnd(EpochResult r) {
-      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %" + String.valueOf(epochs).length() + "d/%d  "
-          + "loss %.4f", r.epoch(), epochs, r.trainLoss()));
-      if (!Double.isNaN(r.trainAccuracy())) {
-        line.append(String.format(Locale.ROOT, "  acc %.4f", r.trainAccuracy()));
-      }
-      if (r.test() != null) {
-        line.append(String.format(Locale.ROOT, "  test_loss %.4f", r.test().loss()));
-        if (r.test().classification() != null) {
-          line.append(String.format(Locale.ROOT, "  test_acc %.4f", r.test().accuracy()));
-        } else {
-          line.append(String.format(Locale.ROOT, "  test_r2 %.4f", r.test().regression().r2()));
-        }
-      }
-      line.append(String.format(Locale.ROOT, "  %.2fs", r.seconds()));
-      out.println(line);
-      out.flush();
-    }
   }
 }
