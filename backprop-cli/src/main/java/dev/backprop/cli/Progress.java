@@ -225,6 +225,12 @@ final class Progress implements TrainingListener {
     if (!Double.isNaN(r.trainAccuracy())) {
       line.append(String.format(Locale.ROOT, "  acc %.4f", r.trainAccuracy()));
     }
+    if (r.validation() != null) {
+      line.append(String.format(Locale.ROOT, "  val_loss %.4f", r.validation().loss()));
+      if (r.validation().classification() != null) {
+        line.append(String.format(Locale.ROOT, "  val_acc %.4f", r.validation().accuracy()));
+      }
+    }
     if (r.test() != null) {
       line.append(String.format(Locale.ROOT, "  test_loss %.4f", r.test().loss()));
       if (r.test().classification() != null) {

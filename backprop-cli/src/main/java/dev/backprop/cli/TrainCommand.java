@@ -177,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
       trainer.resumeFrom(resumed);
     }
     if (!quiet) {
-      trainer.addListener(Progress.create(progress, prepared.train().size()));
+      trainer.addListener(Progress.create(progress, train.size()));
     }
     History history = fit(trainer, net, train, validation, prepared.test(), checkpoints);
     Evaluation test = Evaluation.of(net, prepared.test());
