@@ -44,8 +44,18 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin NetworkOptions network = new NetworkOptions();
 
   @Option(names = "--optimizer", paramLabel = "O", defaultValue = "adam",
-      description = "sgd (the seed's W = W - lr dC/dW) or adam (default: ${DEFAULT-VALUE}).")
+      description = "sgd (the seed's W = W - lr dC/dW), momentum, nesterov, adam, adamw or rmsprop, each in "
+          + "PyTorch's form (default: ${DEFAULT-VALUE}).")
   String optimizer;
+
+  @Option(names = "--momentum", paramLabel = "X",
+      description = "Momentum of momentum, nesterov (default 0.9) and rmsprop (default 0).")
+  Double momentum;
+
+  @Option(names = "--weight-decay", paramLabel = "X",
+      description = "Weight decay: L2 added to the gradient (sgd, momentum, nesterov, adam, rmsprop; default 0) "
+          + "or decoupled (adamw; default 0.01).")
+  Double weightDecay;
 
   @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.1 for sgd, 0.001 for adam).")
   Double learningRate;
@@ -259,6 +269,16 @@ final class TrainCommand implements Callable<Integer> {
       throw new UsageException("--lr must be a positive finite number, got " + lr);
     }
     OptimizerSettings settings = new OptimizerSettings(kind, lr);
+    try {
+      settings = momentum == null ? settings : settings.withMomentum(momentum);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--momentum: " + e.getMessage());
+    }
+    try {
+      settings = weightDecay == null ? settings : settings.withWeightDecay(weightDecay);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--weight-decay: " + e.getMessage());
+    }
     return new TrainingConfig(epochs, batch, !noShuffle, seed, settings, schedule(), clipNorm(), earlyStopping());
   }
 
@@ -399,8 +419,7 @@ final class TrainCommand implements Callable<Integer> {
     p.put("epochs", epochs);
     p.put("batch_size", batchSize);
     p.put("shuffle", !noShuffle);
-    p.put("optimizer", config.optimizer().kind().id());
-    p.put("learning_rate", config.optimizer().learningRate());
+    p.putAll(config.optimizer().toMap());
     p.put("schedule", config.schedule().kind().id());
     if (config.schedule().warmupEpochs() > 0) {
       p.put("warmup_epochs", config.schedule().warmupEpochs());

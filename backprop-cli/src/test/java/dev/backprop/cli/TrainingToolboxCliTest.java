@@ -38,6 +38,39 @@ class TrainingToolboxCliTest {
     assertEquals(24, p.intValue("validation_rows"));
     assertEquals(96, p.intValue("train_rows"));
     assertTrue(p.intValue("kept_epoch") >= 1 && p.intValue("kept_epoch") <= 12, p.toString());
+    Cli summary = Cli.run("summary", "--model", model.toString());
+    assertEquals(0, summary.code, summary.toString());
+    for (String shown : List.of("schedule: step", "lr_step: 4", "lr_gamma: 0.5", "warmup_epochs: 2", "dropout: 0.1",
+        "clip_norm: 2.0", "validation_split: 0.2", "early_stopping: 50", "kept_epoch: ")) {
+      assertTrue(summary.out.contains(shown), "summary lacks '" + shown + "':\n" + summary.out);
+    }
+  }
+
+  @Test
+  void everyOptimizerTrainsFromTheCommandLineAndIsRecorded(@TempDir Path dir) {
+    String[][] cases = {{"sgd"}, {"momentum", "--momentum", "0.8"}, {"nesterov", "--weight-decay", "1e-4"},
+        {"adam", "--weight-decay", "1e-4"}, {"adamw"}, {"rmsprop", "--lr", "0.001"}};
+    for (String[] c : cases) {
+      Path model = dir.resolve(c[0] + ".safetensors");
+      List<String> args = new ArrayList<>(List.of("train", "--data", "iris", "--epochs", "30", "--quiet", "--out",
+          model.toString(), "--optimizer"));
+      args.addAll(Arrays.asList(c));
+      Cli r = Cli.run(args.toArray(new String[0]));
+      assertEquals(0, r.code, Arrays.toString(c) + ": " + r);
+      JsonObject p = provenance(model);
+      assertEquals(c[0], p.string("optimizer"));
+      double accuracy = p.object("metrics").number("test_accuracy");
+      assertTrue(accuracy > 0.6, Arrays.toString(c) + " reached only " + accuracy);
+      if (c[0].equals("momentum")) {
+        assertEquals(0.8, p.number("momentum"));
+      }
+      if (c[0].equals("adamw")) {
+        assertEquals(0.01, p.number("weight_decay"));
+      }
+      if (c[0].equals("nesterov")) {
+        assertEquals(1e-4, p.number("weight_decay"));
+      }
+    }
   }
 
   @Test
@@ -65,6 +98,9 @@ class TrainingToolboxCliTest {
         {"--early-stopping", "-1", "--validation-split", "0.1"}, {"--checkpoint-every", "0"},
         {"--resume", dir.resolve("nothing-here").toString()},
         {"--layers", "60000,60000,60000"},
+        {"--optimizer", "adagrad"}, {"--optimizer", "momentum", "--momentum", "1"},
+        {"--optimizer", "momentum", "--momentum", "-0.1"}, {"--optimizer", "adam", "--momentum", "0.9"},
+        {"--weight-decay", "-1"}, {"--weight-decay", "NaN"}, {"--optimizer", "nesterov", "--momentum", "0"},
     };
     for (String[] c : cases) {
       List<String> args = new ArrayList<>(List.of("train", "--out", model.toString()));
