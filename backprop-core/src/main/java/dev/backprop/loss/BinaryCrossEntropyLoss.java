@@ -1,5 +1,7 @@
 package dev.backprop.loss;
 
+import dev.backprop.internal.math.ReproducibleMath;
+
 import dev.backprop.nn.activation.Activation;
 import dev.backprop.tensor.Matrix;
 
@@ -22,7 +24,7 @@ public final class BinaryCrossEntropyLoss implements Loss {
     double total = 0;
     for (int i = 0, n = z.size(); i < n; i++) {
       double zi = z.getFlat(i);
-      total += Math.max(zi, 0) - zi * y.getFlat(i) + Math.log1p(Math.exp(-Math.abs(zi)));
+      total += Math.max(zi, 0) - zi * y.getFlat(i) + StrictMath.log1p(ReproducibleMath.exp(-Math.abs(zi)));
     }
     return total / z.size();
   }

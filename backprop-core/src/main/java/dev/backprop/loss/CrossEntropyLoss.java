@@ -1,5 +1,7 @@
 package dev.backprop.loss;
 
+import dev.backprop.internal.math.ReproducibleMath;
+
 import dev.backprop.nn.activation.Activation;
 import dev.backprop.tensor.Matrix;
 
@@ -29,9 +31,9 @@ public final class CrossEntropyLoss implements Loss {
       }
       double sum = 0;
       for (int j = 0; j < n; j++) {
-        sum += Math.exp(z.getFlat(row + j) - max);
+        sum += ReproducibleMath.exp(z.getFlat(row + j) - max);
       }
-      double logSum = Math.log(sum) + max;
+      double logSum = StrictMath.log(sum) + max;
       for (int j = 0; j < n; j++) {
         double yj = y.getFlat(row + j);
         if (yj != 0) {

@@ -56,8 +56,8 @@ abstract class AbstractAdam extends BaseOptimizer {
   @Override
   public final void step() {
     t++;
-    double stepSize = learningRate() / (1 - Math.pow(beta1, t));
-    double rootCorrection = Math.sqrt(1 - Math.pow(beta2, t));
+    double stepSize = learningRate() / (1 - StrictMath.pow(beta1, t));
+    double rootCorrection = Math.sqrt(1 - StrictMath.pow(beta2, t));
     for (int p = 0; p < parameters.size(); p++) {
       Matrix w = parameters.get(p).value();
       Matrix g = gradientFor(p);

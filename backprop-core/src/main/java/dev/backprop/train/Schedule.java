@@ -76,11 +76,11 @@ public record Schedule(Kind kind, int stepSize, double gamma, int warmupEpochs) 
     int total = Math.max(1, epochs - warmupEpochs);
     switch (kind) {
       case STEP:
-        return lr * Math.pow(gamma, (e - 1) / stepSize);
+        return lr * StrictMath.pow(gamma, (e - 1) / stepSize);
       case EXPONENTIAL:
-        return lr * Math.pow(gamma, e - 1);
+        return lr * StrictMath.pow(gamma, e - 1);
       case COSINE:
-        return lr * (1 + Math.cos(Math.PI * (e - 1) / total)) / 2;
+        return lr * (1 + StrictMath.cos(Math.PI * (e - 1) / total)) / 2;
       case CONSTANT:
       default:
         return lr;

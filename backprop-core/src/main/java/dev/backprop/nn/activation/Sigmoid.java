@@ -1,5 +1,7 @@
 package dev.backprop.nn.activation;
 
+import dev.backprop.internal.math.ReproducibleMath;
+
 /**
  * sigma(z) = 1 / (1 + e^-z), sigma'(z) = sigma(z) (1 - sigma(z)): the seed's activation.
  *
@@ -14,9 +16,9 @@ public final class Sigmoid extends ElementwiseActivation {
   /** The numerically stable logistic function. */
   public static double sigmoid(double z) {
     if (z >= 0) {
-      return 1.0 / (1.0 + Math.exp(-z));
+      return 1.0 / (1.0 + ReproducibleMath.exp(-z));
     }
-    double e = Math.exp(z);
+    double e = ReproducibleMath.exp(z);
     return e / (1.0 + e);
   }
 
@@ -35,7 +37,7 @@ public final class Sigmoid extends ElementwiseActivation {
     for (int i = 0; i < n; i++) {
       float x = z[i];
       // the stable form: only e^-|x| is formed
-      float e = (float) Math.exp(-Math.abs(x));
+      float e = (float) ReproducibleMath.exp(-Math.abs(x));
       a[i] = x >= 0 ? 1f / (1f + e) : e / (1f + e);
     }
   }

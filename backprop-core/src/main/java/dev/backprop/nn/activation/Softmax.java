@@ -1,5 +1,7 @@
 package dev.backprop.nn.activation;
 
+import dev.backprop.internal.math.ReproducibleMath;
+
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
 
@@ -34,7 +36,7 @@ public final class Softmax implements Activation {
       }
       double sum = 0;
       for (int j = 0; j < n; j++) {
-        double e = Math.exp(z.getFlat(row + j) - max);
+        double e = ReproducibleMath.exp(z.getFlat(row + j) - max);
         a.setFlat(row + j, e);
         sum += e;
       }

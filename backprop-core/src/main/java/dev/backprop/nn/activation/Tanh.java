@@ -1,5 +1,7 @@
 package dev.backprop.nn.activation;
 
+import dev.backprop.internal.math.ReproducibleMath;
+
 /** tanh(z), with tanh'(z) = 1 - tanh(z)^2. */
 public final class Tanh extends ElementwiseActivation {
   public Tanh() {
@@ -8,7 +10,7 @@ public final class Tanh extends ElementwiseActivation {
 
   @Override
   public double value(double z) {
-    return Math.tanh(z);
+    return ReproducibleMath.tanh(z);
   }
 
   @Override
@@ -19,7 +21,7 @@ public final class Tanh extends ElementwiseActivation {
   @Override
   protected void forward(float[] z, float[] a, int n) {
     for (int i = 0; i < n; i++) {
-      a[i] = (float) Math.tanh(z[i]);
+      a[i] = (float) ReproducibleMath.tanh(z[i]);
     }
   }
 
