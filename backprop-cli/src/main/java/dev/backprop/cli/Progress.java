@@ -160,6 +160,15 @@ final class Progress implements TrainingListener {
     lineOpen = true;
   }
 
+  /** Clears a drawn bar, so that an error that ends training starts on a line of its own. */
+  void interrupt() {
+    if (lineOpen) {
+      out.print(CLEAR_LINE);
+      out.flush();
+      lineOpen = false;
+    }
+  }
+
   @Override
   public void onEpochEnd(EpochResult result) {
     if (mode == Mode.NONE) {

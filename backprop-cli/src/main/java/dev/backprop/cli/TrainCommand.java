@@ -186,10 +186,19 @@ final class TrainCommand implements Callable<Integer> {
     if (resumed != null) {
       trainer.resumeFrom(resumed);
     }
-    if (!quiet) {
-      trainer.addListener(Progress.create(progress, train.size()));
+    Progress bar = quiet ? null : Progress.create(progress, train.size());
+    if (bar != null) {
+      trainer.addListener(bar);
     }
-    History history = fit(trainer, net, train, validation, prepared.test(), checkpoints);
+    History history;
+    try {
+      history = fit(trainer, net, train, validation, prepared.test(), checkpoints);
+    } catch (RuntimeException e) {
+      if (bar != null) {
+        bar.interrupt();
+      }
+      throw e;
+    }
     Evaluation test = Evaluation.of(net, prepared.test());
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;

@@ -224,4 +224,24 @@ class ProgressTest {
     assertEquals(80, Progress.columns("0"));
     assertEquals(80, Progress.columns("-5"));
   }
+
+  @Test
+  void anInterruptedBarIsClearedSoTheErrorStartsOnItsOwnLine() {
+    Progress bar = progress(Progress.Mode.BAR, 100, 80);
+    bar.onTrainingStart(1, 10);
+    clock.nanos += 500 * MS;
+    bar.onBatchEnd(1, 1, 10, 0.5);
+    assertTrue(text.toString().startsWith(CLEAR_LINE + "epoch"), text.toString());
+    bar.interrupt();
+    assertTrue(text.toString().endsWith(CLEAR_LINE), text.toString());
+    int length = text.toString().length();
+    bar.interrupt();
+    assertEquals(length, text.toString().length(), "a second interrupt draws nothing");
+
+    Progress lines = new Progress(new PrintWriter(text), Progress.Mode.LINES, 100, 80, clock::now);
+    lines.onTrainingStart(1, 10);
+    lines.onBatchEnd(1, 1, 10, 0.5);
+    lines.interrupt();
+    assertEquals(length, text.toString().length(), "plain lines have nothing to clear");
+  }
 }
