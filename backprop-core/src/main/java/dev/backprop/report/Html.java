@@ -25,9 +25,11 @@ final class Html {
       "table.confusion th.corner{font-weight:400;color:#666;font-size:0.85em}",
       ".note{color:#666;font-size:0.85em}",
       "svg{background:#fff;border:1px solid #eee}",
-      ".equations{flex:1;min-width:360px}.equations h2{margin-top:4px}",
-      "table.m{margin:0;font-size:1em}table.m td{border:none;padding:0 6px}",
-      "td.check{color:#2a7d2a;white-space:nowrap}",
+      ".equations{flex:1;min-width:280px}.equations h2{margin-top:4px}",
+      ".quantity{margin:0 0 8px}.quantity b{font-size:1.05em}",
+      "table.m{margin:2px 0 0 12px;font-size:0.92em;border-left:2px solid #999;border-right:2px solid #999}",
+      "table.m td{border:none;padding:0 6px}",
+      ".check{color:#2a7d2a;font-size:0.85em;white-space:nowrap}",
       "svg text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}");
 
   private Html() {}

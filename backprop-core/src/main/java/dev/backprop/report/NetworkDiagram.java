@@ -10,16 +10,19 @@ import java.util.Locale;
  * blue where it is negative; its width grows with the weight's size.
  */
 final class NetworkDiagram {
-  private static final int WIDTH = 820;
-  private static final int[] COLUMN_X = {170, 420, 670};
+  private static final int WIDTH = 860;
+  private static final int[] COLUMN_X = {160, 390, 680};
   private static final int TOP = 96;
   private static final int ROW_GAP = 170;
   private static final int RADIUS = 26;
   private static final String[] FILL = {"#e8f0fe", "#fff3e0", "#e8f5e9"};
   private static final String UP = "#d62728";
   private static final String DOWN = "#1f77b4";
-  /** Where along an edge its label sits, from the source (0) to the target (1), per layer of weights. */
-  private static final double[] LABEL_AT = {0.4, 0.45};
+  /**
+   * Where along a slanted edge its label sits, from the source (0) to the target (1), per layer of weights:
+   * away from the crossing in the middle and from the hidden units' values; level edges have theirs halfway.
+   */
+  private static final double[] LABEL_AT = {0.3, 0.65};
 
   private NetworkDiagram() {}
 
@@ -75,7 +78,7 @@ final class NetworkDiagram {
         String color = dW[i][j] > 0 ? UP : DOWN;
         sb.append(String.format(Locale.ROOT, "<line class=\"edge\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
             + "stroke=\"%s\" stroke-opacity=\"0.7\" stroke-width=\"%.2f\"/>%n", x1, y1, x2, y2, color, width));
-        double t = LABEL_AT[layer];
+        double t = y1 == y2 ? 0.5 : LABEL_AT[layer];
         double lx = x1 + t * (x2 - x1);
         double ly = y1 + t * (y2 - y1);
         String name = "W" + (layer + 1) + "[" + (i + 1) + "," + (j + 1) + "]";

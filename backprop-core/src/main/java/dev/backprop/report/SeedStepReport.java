@@ -46,28 +46,27 @@ public final class SeedStepReport {
         .append("</p>\n<div class=\"grid\">\n<div>\n").append(NetworkDiagram.svg(before, f, y, g))
         .append("<p class=\"note\">Edges: red where &#8706;C/&#8706;w &gt; 0 (the step lowers the weight), blue where "
             + "it is negative; thicker for larger weights.</p>\n</div>\n<div class=\"equations\">\n");
-    sb.append("<h2>Forward pass</h2>\n<table class=\"steps\">\n");
+    sb.append("<h2>Forward pass</h2>\n");
     row(sb, "z1", "a0 W1 + b1", f.z1(), null);
     row(sb, "a1", "&#963;(z1)", f.a1(), null);
     row(sb, "z2", "a1 W2 + b2", f.z2(), null);
     row(sb, "a2", "&#963;(z2)", f.a2(), null);
     row(sb, "C", "&#189; &#8721; (a2 &#8722; y)&#178;", new double[][] {{cost}}, null);
-    sb.append("</table>\n<h2>Backward pass</h2>\n<table class=\"steps\">\n");
+    sb.append("<h2>Backward pass</h2>\n");
     row(sb, "&#948;2", "(a2 &#8722; y) &#8857; &#963;&#8242;(z2)", g.delta2(), null);
     row(sb, "&#8706;C/&#8706;W2", "a1<sup>T</sup> &#948;2", g.dW2(), errors[2]);
     row(sb, "&#8706;C/&#8706;b2", "&#8721; of &#948;2 over the batch", new double[][] {g.db2()}, errors[3]);
     row(sb, "&#948;1", "(&#948;2 W2<sup>T</sup>) &#8857; &#963;&#8242;(z1)", g.delta1(), null);
     row(sb, "&#8706;C/&#8706;W1", "a0<sup>T</sup> &#948;1", g.dW1(), errors[0]);
     row(sb, "&#8706;C/&#8706;b1", "&#8721; of &#948;1 over the batch", new double[][] {g.db1()}, errors[1]);
-    sb.append("</table>\n<p class=\"note\">&#963;&#8242;(z) = &#963;(z) (1 &#8722; &#963;(z)); &#8857; multiplies "
+    sb.append("<p class=\"note\">&#963;&#8242;(z) = &#963;(z) (1 &#8722; &#963;(z)); &#8857; multiplies "
         + "element by element. Check: the largest relative error against a central finite difference.</p>\n");
-    sb.append("<h2>Update</h2>\n<table class=\"steps\">\n");
+    sb.append("<h2>Update</h2>\n");
     row(sb, "W1", "W1 &#8722; &#951; &#8706;C/&#8706;W1", net.w1(), null);
     row(sb, "b1", "b1 &#8722; &#951; &#8706;C/&#8706;b1", new double[][] {net.b1()}, null);
     row(sb, "W2", "W2 &#8722; &#951; &#8706;C/&#8706;W2", net.w2(), null);
     row(sb, "b2", "b2 &#8722; &#951; &#8706;C/&#8706;b2", new double[][] {net.b2()}, null);
     row(sb, "C", "after the step", new double[][] {{after}}, null);
-    sb.append("</table>\n");
     sb.append(String.format(Locale.ROOT, "<p>The cost went %s by %.3e.</p>%n", after < cost ? "down" : "up",
         Math.abs(cost - after)));
     sb.append("</div>\n</div>\n");
@@ -102,9 +101,14 @@ public final class SeedStepReport {
     return worst;
   }
 
-  /** One quantity: its name, its formula (both already HTML), its values and, for a gradient, its check. */
+  /** One quantity: its name and formula (both already HTML), its check for a gradient, then its values. */
   private static void row(StringBuilder sb, String name, String formula, double[][] values, Double error) {
-    sb.append("<tr><th>").append(name).append("</th><td>").append(formula).append("</td><td><table class=\"m\">");
+    sb.append("<div class=\"quantity\"><div><b>").append(name).append("</b> = ").append(formula);
+    if (error != null) {
+      sb.append(String.format(Locale.ROOT, " <span class=\"check\">check %.1e %s</span>", error,
+          error <= GradientCheck.DEFAULT_THRESHOLD ? "ok" : "MISMATCH"));
+    }
+    sb.append("</div>\n<table class=\"m\">");
     for (double[] r : values) {
       sb.append("<tr>");
       for (double v : r) {
@@ -112,11 +116,6 @@ public final class SeedStepReport {
       }
       sb.append("</tr>");
     }
-    sb.append("</table></td>");
-    if (error != null) {
-      sb.append(String.format(Locale.ROOT, "<td class=\"check\">check %.1e %s</td>", error,
-          error <= GradientCheck.DEFAULT_THRESHOLD ? "ok" : "MISMATCH"));
-    }
-    sb.append("</tr>\n");
+    sb.append("</table></div>\n");
   }
 }

@@ -24,10 +24,10 @@ import java.util.Objects;
 
 /**
  * A training run (or the evaluation of a saved model) as one self-contained HTML page: inline CSS and SVG,
- * no script, nothing loaded from elsewhere. It shows the network with its parameters per layer, the
- * settings, the data source and its SHA-256, the timings, the loss, accuracy and learning-rate curves per
- * epoch, and the final evaluation: the confusion matrix and per-class precision, recall and F1 for
- * classification, predicted-against-true and residual plots for regression. Every part is optional; a part
+ * no script, nothing loaded from elsewhere. It shows, in this order, the loss, accuracy and learning-rate
+ * curves per epoch, the final evaluation (the confusion matrix and per-class precision, recall and F1 for
+ * classification, predicted-against-true and residual plots for regression), the network with its
+ * parameters per layer, the data source and its SHA-256, the timings, and the settings. Every part is optional; a part
  * whose input was not given is left out (without a history, there are no curves).
  *
  * <pre>
@@ -160,17 +160,6 @@ public final class TrainingReport {
       }
       sb.append("</p>\n");
       cards(sb);
-      if (network != null) {
-        sb.append("<h2>Network</h2>\n");
-        architecture(sb);
-      }
-      if (!settings.isEmpty()) {
-        sb.append("<h2>Settings</h2>\n");
-        List<String[]> rows = new ArrayList<>();
-        settings.forEach((k, v) -> rows.add(new String[] {k, "<code>" + Html.escape(v) + "</code>"}));
-        Html.keyValueTable(sb, rows);
-      }
-      dataAndTimings(sb);
       if (history != null && !history.epochs().isEmpty()) {
         sb.append("<h2>Training curves</h2>\n");
         Curves.charts(sb, history);
@@ -179,6 +168,17 @@ public final class TrainingReport {
       if (evaluation != null) {
         sb.append("<h2>Evaluation on ").append(Html.escape(evaluationName)).append("</h2>\n");
         evaluationSection(sb);
+      }
+      if (network != null) {
+        sb.append("<h2>Network</h2>\n");
+        architecture(sb);
+      }
+      dataAndTimings(sb);
+      if (!settings.isEmpty()) {
+        sb.append("<h2>Settings</h2>\n");
+        List<String[]> rows = new ArrayList<>();
+        settings.forEach((k, v) -> rows.add(new String[] {k, "<code>" + Html.escape(v) + "</code>"}));
+        Html.keyValueTable(sb, rows);
       }
       Html.close(sb);
       return new TrainingReport(sb.toString());
