@@ -18,6 +18,7 @@ module dev.backprop.core {
   exports dev.backprop.nn.init;
   exports dev.backprop.optim;
   exports dev.backprop.perf;
+  exports dev.backprop.report;
   exports dev.backprop.tensor;
   exports dev.backprop.train;
 }

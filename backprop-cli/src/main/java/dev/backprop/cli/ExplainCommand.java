@@ -2,7 +2,10 @@ package dev.backprop.cli;
 
 import dev.backprop.check.GradientCheck;
 import dev.backprop.check.SeedNetwork;
+import dev.backprop.report.SeedStepReport;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -28,6 +31,10 @@ final class ExplainCommand implements Callable<Integer> {
       description = "The learning rate eta of the step (default: ${DEFAULT-VALUE}).")
   double eta;
 
+  @Option(names = "--report", paramLabel = "F.html",
+      description = "Also write the step as a self-contained HTML page: the network drawn with every weight and its "
+          + "gradient, beside the equations and their values.")
+  Path report;
 
   @Mixin CommonOptions.Verbose common = new CommonOptions.Verbose();
 
@@ -36,9 +43,12 @@ final class ExplainCommand implements Callable<Integer> {
   private PrintWriter out;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     if (!(eta > 0) || Double.isInfinite(eta)) {
       throw new UsageException("--lr must be a positive finite number, got " + eta);
+    }
+    if (report != null) {
+      ReportCommand.checkOutput("--report", report);
     }
     out = spec.commandLine().getOut();
     SeedNetwork net = new SeedNetwork(W1, B1, W2, B2);
@@ -79,6 +89,10 @@ final class ExplainCommand implements Callable<Integer> {
     double after = net.cost(A0, Y);
     out.printf(Locale.ROOT, "  C after the step = %.10f (%s by %.3e)%n", after, after < cost ? "down" : "up",
         Math.abs(cost - after));
+    if (report != null) {
+      SeedStepReport.of(new SeedNetwork(W1, B1, W2, B2), A0, Y, eta).write(report);
+      out.println("report written to " + report);
+    }
     return Main.OK;
   }
 

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       GradcheckCommand.class,
       ExplainCommand.class,
       SummaryCommand.class,
+      ReportCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

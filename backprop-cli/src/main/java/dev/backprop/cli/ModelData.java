@@ -19,8 +19,12 @@ final class ModelData {
    * split is recomputed from the seed and share recorded in the model).
    */
   static Dataset labelled(Model model, String spec) {
+    return labelled(model, spec, DataSources.open(spec));
+  }
+
+  /** The same, from the already opened {@code source} of {@code spec}. */
+  static Dataset labelled(Model model, String spec, DataSources.Source source) {
     ModelInfo info = model.info();
-    DataSources.Source source = DataSources.open(spec);
     Dataset data;
     if (source.format() == DataSources.Format.CSV) {
       data = source.table().toDataset(info.featureNames(), info.labelName(), info.task(), info.classes());
