@@ -14,6 +14,7 @@ import dev.backprop.InvalidInputException;
 import dev.backprop.data.Dataset;
 import dev.backprop.data.Splits;
 import dev.backprop.io.CheckpointFile;
+import dev.backprop.report.TrainingReport;
 import dev.backprop.train.DivergenceException;
 import dev.backprop.train.EpochResult;
 import dev.backprop.train.Schedule;
@@ -128,6 +129,10 @@ final class TrainCommand implements Callable<Integer> {
           + "Checkpoints go on to DIR unless --checkpoint-dir says otherwise.")
   Path resume;
 
+  @Option(names = "--report", paramLabel = "F.html",
+      description = "Also write a self-contained HTML report of the run: curves, evaluation, network, settings.")
+  Path report;
+
   @Option(names = "--threads", paramLabel = "N",
       description = "Compute threads; results do not depend on it (default: all cores).")
   Integer threads;
@@ -148,6 +153,9 @@ final class TrainCommand implements Callable<Integer> {
     TrainingConfig config = config();
     network.validate();
     checkOutput(out);
+    if (report != null) {
+      ReportCommand.checkOutput("--report", report);
+    }
     applyThreads(threads);
     TrainingState resumed = resume == null ? null : CheckpointFile.load(resume);
     Path checkpoints = checkpointDir != null ? checkpointDir : resume;
@@ -207,6 +215,15 @@ final class TrainCommand implements Callable<Integer> {
     ModelInfo info = prepared.info().withProvenance(provenance(prepared, config, history, metrics, train,
         validation));
     ModelFile.save(new Model(net, info), out);
+    if (report != null) {
+      TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net)
+          .history(history).evaluation("test data", test).settings(info.provenance())
+          .data(data.data, prepared.source().sha256()).timings(seconds, samplesPerSecond);
+      if (test.regression() != null) {
+        page.predictions(prepared.test().targets(), Evaluation.predict(net, prepared.test().features()));
+      }
+      page.write(report);
+    }
 
     if (common.json) {
       Map<String, Object> result = new LinkedHashMap<>(metrics);

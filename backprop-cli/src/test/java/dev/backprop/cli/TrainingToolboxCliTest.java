@@ -74,6 +74,27 @@ class TrainingToolboxCliTest {
   }
 
   @Test
+  void trainWritesItsReportBesideTheModel(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("m.safetensors");
+    Path page = dir.resolve("run.html");
+    Cli r = Cli.run("train", "--data", "iris", "--epochs", "6", "--validation-split", "0.2", "--schedule", "cosine",
+        "--quiet", "--out", model.toString(), "--report", page.toString());
+    assertEquals(0, r.code, r.toString());
+    String html = Files.readString(page);
+    assertTrue(html.contains("Training curves"), "no curves");
+    assertTrue(html.toLowerCase(java.util.Locale.ROOT).contains("validation"), "no validation curve");
+    assertTrue(html.contains("<svg"), "no drawing");
+    assertTrue(html.contains("setosa"), "no confusion matrix of the iris classes");
+
+    Path nowhere = dir.resolve("missing").resolve("run.html");
+    Path model2 = dir.resolve("m2.safetensors");
+    Cli bad = Cli.run("train", "--data", "iris", "--epochs", "1", "--out", model2.toString(), "--report",
+        nowhere.toString());
+    assertEquals(2, bad.code, bad.toString());
+    assertFalse(Files.exists(model2), "the model must not be trained when its report cannot be written");
+  }
+
+  @Test
   void earlyStoppingEndsTheRunAndSaysWhichEpochItKept(@TempDir Path dir) {
     Path model = dir.resolve("m.safetensors");
     Cli r = Cli.run("train", "--data", "digits", "--epochs", "300", "--lr", "0.05", "--batch-size", "16",
