@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Renders the example reports shown in the docs with headless Chromium (Debian package chromium):
-#   docs/report.png             a small network trained on the bundled digits, then `backprop report` on them
-#   docs/report-regression.png  the same for regression, on backprop-core/src/test/resources/regression/waves.csv
-#                               (500 synthetic rows: y = sin(2 x1) + x2^2 / 2 - 0.3 x3 + noise with sd 0.1)
+# Renders the training reports shown in the docs with headless Chromium (Debian package chromium):
+#   docs/report.png             `train --report` on Fashion-MNIST (Debian package dataset-fashion-mnist):
+#                               5 epochs, a 10% validation split, cosine schedule; the curves and the
+#                               confusion matrix of the 10,000 test images
+#   docs/report-regression.png  `train --report` on the bundled diabetes data: 200 epochs; the curves, and
+#                               predicted against true and the residuals of the 88 held-out patients
 # Usage: docs/report-screenshot.sh [CHROMIUM]   (default /usr/bin/chromium)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,14 +21,10 @@ shot() { # shot HTML PNG HEIGHT
 }
 
 cd "$work"
-"$root/backprop" train --data digits --layers 32 --epochs 5 --seed 7 --quiet --out digits.safetensors
-"$root/backprop" report --model digits.safetensors --data digits --title "digits: 64-32-10, 5 epochs" \
-  --out digits.html
-shot "$work/digits.html" "$root/docs/report.png" 1500
+"$root/backprop" train --data fashion-mnist --epochs 5 --validation-split 0.1 --schedule cosine --quiet \
+  --out fashion-mnist.safetensors --report fashion-mnist.html
+shot "$work/fashion-mnist.html" "$root/docs/report.png" 1520
 
-cp "$root/backprop-core/src/test/resources/regression/waves.csv" waves.csv
-"$root/backprop" train --data waves.csv --task regression --layers 32,16 --epochs 60 --seed 7 --quiet \
-  --out waves.safetensors
-"$root/backprop" report --model waves.safetensors --data waves.csv --title "waves: 3-32-16-1 regression, 60 epochs" \
-  --out waves.html
-shot "$work/waves.html" "$root/docs/report-regression.png" 900
+"$root/backprop" train --data diabetes --epochs 200 --lr 0.01 --validation-split 0.1 --schedule cosine --quiet \
+  --out diabetes.safetensors --report diabetes.html
+shot "$work/diabetes.html" "$root/docs/report-regression.png" 1180

@@ -8,8 +8,8 @@ final class DataOptions {
   static final double DEFAULT_TEST_SPLIT = 0.2;
 
   @Option(names = "--data", paramLabel = "D", defaultValue = "digits",
-      description = "A CSV file, a folder or prefix of IDX files, or a built-in name: digits, iris, fashion-mnist "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "A CSV file, a folder or prefix of IDX files, or a built-in name: digits, iris, diabetes, "
+          + "fashion-mnist (default: ${DEFAULT-VALUE}).")
   String data;
 
   @Option(names = "--label", paramLabel = "COL",

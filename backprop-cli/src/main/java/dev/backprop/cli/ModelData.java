@@ -15,8 +15,8 @@ final class ModelData {
 
   /**
    * The labelled rows of {@code spec} to evaluate {@code model} on, scaled. A built-in source evaluates on its
-   * test part: Fashion-MNIST's own test set, or for digits and iris the same held-out rows as training (the
-   * split is recomputed from the seed and share recorded in the model).
+   * test part: Fashion-MNIST's own test set, or for the bundled CSV data (digits, iris, diabetes) the same
+   * held-out rows as training (the split is recomputed from the seed and share recorded in the model).
    */
   static Dataset labelled(Model model, String spec) {
     return labelled(model, spec, DataSources.open(spec));

@@ -16,14 +16,14 @@ import java.util.Locale;
 
 /**
  * Turns what a user names with {@code --data} into datasets: a built-in name ({@code digits}, {@code iris},
- * {@code fashion-mnist}), a CSV file, or IDX files (a folder holding {@code train-images-idx3-ubyte[.gz]}
+ * {@code diabetes}, {@code fashion-mnist}), a CSV file, or IDX files (a folder holding {@code train-images-idx3-ubyte[.gz]}
  * and friends, or a prefix such as {@code path/train} naming {@code path/train-images-idx3-ubyte[.gz]}).
  *
  * <p>Every source is fingerprinted with the SHA-256 of its bytes, for the model's provenance.
  */
 public final class DataSources {
   /** The built-in dataset names. */
-  public static final List<String> BUILT_IN = List.of("digits", "iris", "fashion-mnist");
+  public static final List<String> BUILT_IN = List.of("digits", "iris", "diabetes", "fashion-mnist");
   /** Where Debian's {@code dataset-fashion-mnist} package puts the IDX files. */
   public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
   /** Fashion-MNIST's class names, by label value (Xiao, Rasul, Vollgraf 2017). */
@@ -68,6 +68,7 @@ public final class DataSources {
     switch (spec) {
       case "digits":
       case "iris":
+      case "diabetes":
         return bundledCsv(spec);
       case "fashion-mnist":
         if (!Files.isDirectory(FASHION_MNIST_DIR)) {

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * A small line or scatter chart as inline SVG: a title, both axes with ticks at round values and their
- * labels, light grid lines and a legend.
+ * labels, light grid lines and a legend, in the corner of the plot that hides the fewest drawn points (top
+ * right when several tie).
  *
  * <p>Values that are NaN or infinite are left out: a line breaks there, and a stretch of one finite point is
  * drawn as a dot. A series whose values are all equal (or a single point) gets a range around its value, so
@@ -112,7 +113,7 @@ public final class SvgChart {
         points(sb, p, s);
       }
     }
-    legend(sb);
+    legend(sb, p);
     sb.append("</svg>\n");
     return sb.toString();
   }
@@ -209,7 +210,7 @@ public final class SvgChart {
             : ""));
   }
 
-  private void legend(StringBuilder sb) {
+  private void legend(StringBuilder sb, Plot p) {
     if (series.isEmpty()) {
       return;
     }
@@ -219,8 +220,26 @@ public final class SvgChart {
     }
     int w = 30 + 7 * longest;
     int h = 8 + 16 * series.size();
-    int x = WIDTH - RIGHT - w - 6;
-    int y = TOP + 6;
+    int right = WIDTH - RIGHT - w - 6;
+    int left = LEFT + 6;
+    int top = TOP + 6;
+    int bottom = HEIGHT - BOTTOM - h - 6;
+    int[][] corners = {{right, top}, {right, bottom}, {left, top}, {left, bottom}};
+    List<double[]> drawn = drawnPoints(p);
+    int x = right;
+    int y = top;
+    int fewest = Integer.MAX_VALUE;
+    for (int[] c : corners) {
+      int hidden = 0;
+      for (double[] d : drawn) {
+        hidden += d[0] >= c[0] - 3 && d[0] <= c[0] + w + 3 && d[1] >= c[1] - 3 && d[1] <= c[1] + h + 3 ? 1 : 0;
+      }
+      if (hidden < fewest) {
+        fewest = hidden;
+        x = c[0];
+        y = c[1];
+      }
+    }
     sb.append(String.format(Locale.ROOT, "<g class=\"legend\" font-size=\"11\"><rect x=\"%d\" y=\"%d\" width=\"%d\" "
         + "height=\"%d\" fill=\"#fff\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>%n", x, y, w, h));
     for (int i = 0; i < series.size(); i++) {
@@ -237,6 +256,29 @@ public final class SvgChart {
           Html.escape(s.name())));
     }
     sb.append("</g>\n");
+  }
+
+  /** Pixel positions of what the series draw: their points, and for lines also ten points along each segment. */
+  private List<double[]> drawnPoints(Plot p) {
+    List<double[]> drawn = new ArrayList<>();
+    for (Series s : series) {
+      for (int i = 0; i < s.x().length; i++) {
+        if (!finite(s, i)) {
+          continue;
+        }
+        double px = p.px(s.x()[i]);
+        double py = p.py(s.y()[i]);
+        drawn.add(new double[] {px, py});
+        if (s.mark() == Mark.LINE && i + 1 < s.x().length && finite(s, i + 1)) {
+          double qx = p.px(s.x()[i + 1]);
+          double qy = p.py(s.y()[i + 1]);
+          for (int k = 1; k < 10; k++) {
+            drawn.add(new double[] {px + (qx - px) * k / 10, py + (qy - py) * k / 10});
+          }
+        }
+      }
+    }
+    return drawn;
   }
 
   /** Maps data coordinates to pixels. */

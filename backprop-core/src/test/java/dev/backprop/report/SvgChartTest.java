@@ -40,6 +40,26 @@ class SvgChartTest {
     assertTrue(x2 > x1);
   }
 
+  private static int[] legendCorner(SvgChart chart) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<g class=\"legend\"[^>]*><rect x=\"(\\d+)\" "
+        + "y=\"(\\d+)\"").matcher(chart.svg());
+    assertTrue(m.find(), "no legend");
+    return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+  }
+
+  @Test
+  void theLegendMovesOffTheCurves() {
+    double[] epochs = {1, 2, 3, 4, 5};
+    int[] falling = legendCorner(SvgChart.builder("loss").line("train", "#000", epochs,
+        new double[] {0.5, 0.36, 0.32, 0.28, 0.25}).build());
+    int[] rising = legendCorner(SvgChart.builder("accuracy").line("train", "#000", epochs,
+        new double[] {0.82, 0.87, 0.88, 0.90, 0.91}).build());
+    assertTrue(falling[0] > SvgChart.WIDTH / 2 && falling[1] < SvgChart.HEIGHT / 2, "top right, where a loss "
+        + "curve is low: " + falling[0] + "," + falling[1]);
+    assertTrue(rising[0] > SvgChart.WIDTH / 2 && rising[1] > SvgChart.HEIGHT / 2, "bottom right, below a rising "
+        + "curve: " + rising[0] + "," + rising[1]);
+  }
+
   @Test
   void aSingleEpochIsADot() {
     Pages.Node svg = parsed(SvgChart.builder("one").integerX().line("train", "#000", new double[] {1},
