@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * <p>Numbers are decimal, optionally signed, with an optional exponent ({@code -1.5e3}); NaN, infinities,
  * empty cells and anything else are rejected. Every problem throws an {@link InvalidInputException} whose
  * place is {@code "line L, column C (name)"}: the 1-based line where the record starts, the 1-based column
- * and its header name.
+ * and its header name ({@code "line L, column C"} for the header itself, {@code "column C (name)"} for a
+ * problem of a whole column, such as a label column with a single class).
  */
 public final class CsvTable {
   /** The most distinct integer labels for which a task is inferred to be classification. */
@@ -125,8 +126,8 @@ public final class CsvTable {
       }
       Integer first = seen.putIfAbsent(names[i], i);
       if (first != null) {
-        throw new InvalidInputException(source, "line " + head.line(), "columns " + (first + 1) + " and " + (i + 1)
-            + " are both named '" + names[i] + "'; header names must be unique");
+        throw new InvalidInputException(source, "line " + head.line() + ", column " + (i + 1), "columns "
+            + (first + 1) + " and " + (i + 1) + " are both named '" + names[i] + "'; header names must be unique");
       }
     }
     return List.of(names);
@@ -208,8 +209,9 @@ public final class CsvTable {
     }
     List<String> classes = sortedClasses(labels);
     if (classes.size() < 2) {
-      throw new InvalidInputException(source, "", "the label column '" + header.get(label) + "' has only one class '"
-          + classes.get(0) + "'; classification needs at least two");
+      throw new InvalidInputException(source, "column " + (label + 1) + " (" + header.get(label) + ")",
+          "the label column has only one class '" + classes.get(0) + "' in all " + count(labels.length, "row")
+          + "; classification needs at least two");
     }
     Map<String, Integer> classIndex = indexOf(classes);
     int[] y = new int[labels.length];

@@ -14,6 +14,7 @@ import dev.backprop.tensor.Matrix;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +107,12 @@ public final class ModelFile {
       throw new InvalidInputException(source, "header field '__metadata__." + METADATA_KEY + "'",
           "missing: this safetensors file was not written by Backprop (no architecture metadata)");
     }
-    JsonObject meta = JsonObject.of(source, "metadata field", Json.parse(source + " (metadata)", text));
+    String metadataField = "header field '__metadata__." + METADATA_KEY + "'";
+    Object parsed = Json.parse(source, text, offset -> metadataField + ", JSON offset " + offset);
+    if (!(parsed instanceof Map<?, ?>)) {
+      throw new InvalidInputException(source, metadataField, "expected a JSON object holding the architecture");
+    }
+    JsonObject meta = JsonObject.of(source, "metadata field", parsed);
     if (!FORMAT.equals(meta.string("format"))) {
       throw new InvalidInputException(source, "metadata field 'format'", "expected '" + FORMAT + "', found '"
           + meta.string("format") + "'");
@@ -163,11 +169,13 @@ public final class ModelFile {
     Network network = parse(source, "layers", () -> Network.of(layers, loss));
     Task task = parse(source, "task", () -> Task.parse(meta.string("task")));
     List<String> features = meta.stringList("features");
+    requireDistinct(source, "features", features);
     if (features.size() != network.inputSize()) {
       throw new InvalidInputException(source, "metadata field 'features'", "expected " + network.inputSize()
           + " names (the first layer's inputs), found " + features.size());
     }
     List<String> classes = meta.stringList("classes");
+    requireDistinct(source, "classes", classes);
     if (task == Task.CLASSIFICATION && classes.size() != network.outputSize()) {
       throw new InvalidInputException(source, "metadata field 'classes'", "expected " + network.outputSize()
           + " names (the last layer's outputs), found " + classes.size());
@@ -207,6 +215,18 @@ public final class ModelFile {
           + java.util.Arrays.toString(t.shape()));
     }
     return t;
+  }
+
+  /** Rejects a list of names in which one appears twice: a column or an output would be ambiguous. */
+  private static void requireDistinct(String source, String field, List<String> names) {
+    Map<String, Integer> first = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      Integer earlier = first.putIfAbsent(names.get(i), i);
+      if (earlier != null) {
+        throw new InvalidInputException(source, "metadata field '" + field + "[" + i + "]'", "'" + names.get(i)
+            + "' repeats " + field + "[" + earlier + "]; expected distinct names");
+      }
+    }
   }
 
   /** Runs a constructor that rejects bad values with IllegalArgumentException, as an input error. */

@@ -137,7 +137,7 @@ class CsvTableTest {
     assertEquals("line 1, column 2", empty.place());
     assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
     InvalidInputException dup = parseFails("x,y,z,y\n1,2,3,4\n");
-    assertEquals("line 1", dup.place());
+    assertEquals("line 1, column 4", dup.place());
     assertTrue(dup.getMessage().contains("columns 2 and 4 are both named 'y'"), dup.getMessage());
   }
 
@@ -251,8 +251,8 @@ class CsvTableTest {
   void singleClassIsAnError() {
     CsvTable t = parse("a,species\n1,setosa\n2,setosa\n");
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> t.toDataset(null, null));
-    assertEquals("t.csv: the label column 'species' has only one class 'setosa'; classification needs at least two",
-        e.getMessage());
+    assertEquals("t.csv: column 2 (species): the label column has only one class 'setosa' in all 2 rows;"
+        + " classification needs at least two", e.getMessage());
   }
 
   @Test

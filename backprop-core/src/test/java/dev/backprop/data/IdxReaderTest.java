@@ -202,6 +202,20 @@ class IdxReaderTest {
   }
 
   @Test
+  void headerDeclaringTwoToTheFortyElementsNamesTheFileAndTheByte() throws IOException {
+    int[] dims = {1 << 20, 1 << 10, 1 << 10};
+    Path labels = labels(0);
+    Path plain = write("plain-2-40", idx(dims, new byte[16]));
+    InvalidInputException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> fails(plain, labels));
+    assertEquals(plain + ": byte 4: the header declares 1048576 x 1024 x 1024 elements, more than one Java array"
+        + " can hold (at most 2147483639)", e.getMessage());
+    Path packed = write("packed-2-40", gzip(idx(dims, new byte[16])));
+    InvalidInputException g = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> fails(packed, labels));
+    assertEquals(packed.toString(), g.source());
+    assertEquals("byte 4 (after gzip inflation)", g.place());
+  }
+
+  @Test
   void smallFileDeclaringNearlyTheArrayLimitFailsWithoutAllocatingIt() throws IOException {
     int[] dims = {1, 46340, 46340};
     Path labels = labels(0);
