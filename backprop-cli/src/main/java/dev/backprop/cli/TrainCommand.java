@@ -20,6 +20,7 @@ import dev.backprop.train.EpochResult;
 import dev.backprop.train.Schedule;
 import dev.backprop.train.TrainingState;
 import dev.backprop.train.History;
+import dev.backprop.train.IncompatibleCheckpointException;
 import dev.backprop.train.Trainer;
 import dev.backprop.train.TrainingConfig;
 import java.io.IOException;
@@ -247,15 +248,15 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** Trains; a divergence says which checkpoint, if any, is kept. */
-  private static History fit(Trainer trainer, Network net, Dataset train, Dataset validation, Dataset test,
+  private History fit(Trainer trainer, Network net, Dataset train, Dataset validation, Dataset test,
       Path checkpoints) {
     try {
       return trainer.fit(net, train, validation, test);
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage() != null && e.getMessage().contains("checkpoint belongs to another run")) {
-        throw new UsageException("--resume: " + e.getMessage());
+    } catch (IncompatibleCheckpointException e) {
+      if (e.otherRun()) {
+        throw new UsageException("--resume: " + e.getMessage() + "; resume with the flags of the run that wrote it");
       }
-      throw e;
+      throw new InvalidInputException(CheckpointFile.in(resume).toString(), "", e.getMessage());
     } catch (UncheckedIOException e) {
       throw new InvalidInputException(checkpoints == null ? "" : checkpoints.toString(), "", e.getMessage());
     } catch (DivergenceException e) {

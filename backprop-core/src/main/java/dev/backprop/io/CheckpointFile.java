@@ -109,7 +109,12 @@ public final class CheckpointFile {
       throw new InvalidInputException(source, "header", "the metadata has no '" + KEY + "' entry; this is not a "
           + "Backprop checkpoint");
     }
-    JsonObject meta = JsonObject.parse(source + " metadata '" + KEY + "'", text);
+    String metadataField = "header field '__metadata__." + KEY + "'";
+    Object parsed = Json.parse(source, text, offset -> metadataField + ", JSON offset " + offset);
+    if (!(parsed instanceof Map<?, ?>)) {
+      throw new InvalidInputException(source, metadataField, "expected a JSON object describing the checkpoint");
+    }
+    JsonObject meta = JsonObject.of(source, "metadata field", parsed);
     if (!FORMAT.equals(meta.string("format"))) {
       throw new InvalidInputException(source, "metadata field 'format'", "expected '" + FORMAT + "', got '"
           + meta.string("format") + "'");

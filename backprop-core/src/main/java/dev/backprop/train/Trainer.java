@@ -128,11 +128,19 @@ public final class Trainer {
     boolean stopped = false;
     if (resume != null) {
       if (!resume.signature().equals(signature)) {
-        throw new IllegalArgumentException("the checkpoint belongs to another run: it was written for\n  "
-            + resume.signature() + "\nbut this run is\n  " + signature);
+        throw new IncompatibleCheckpointException("the checkpoint belongs to another run: it was written for "
+            + resume.signature() + ", but this run is " + signature, true);
       }
-      restore(network, resume.parameters());
-      optimizer.importState(resume.optimizerState());
+      try {
+        requireConsistent(resume, config.epochs(), config.patience() > 0);
+        restore(network, resume.parameters());
+        optimizer.importState(resume.optimizerState());
+        if (resume.bestParameters() != null) {
+          restore(network.copy(network.dtype()), resume.bestParameters());
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IncompatibleCheckpointException("the checkpoint does not fit this run: " + e.getMessage(), false);
+      }
       resume.history().forEach(history::add);
       best.restore(resume);
       first = resume.epoch() + 1;
@@ -188,6 +196,23 @@ public final class Trainer {
       history.keep(best.epoch, stopped);
     }
     return history;
+  }
+
+  private static void requireConsistent(TrainingState state, int epochs, boolean earlyStopping) {
+    if (state.epoch() < 0 || state.epoch() > epochs) {
+      throw new IllegalArgumentException("its epoch " + state.epoch() + " is outside 0.." + epochs);
+    }
+    if (state.history().size() != state.epoch()) {
+      throw new IllegalArgumentException("it holds " + state.history().size() + " epochs of history for epoch "
+          + state.epoch());
+    }
+    if (state.bestEpoch() < 0 || state.bestEpoch() > state.epoch() || state.badEpochs() < 0) {
+      throw new IllegalArgumentException("its early-stopping state (best epoch " + state.bestEpoch()
+          + ", epochs since " + state.badEpochs() + ") is impossible after epoch " + state.epoch());
+    }
+    if (earlyStopping && state.bestEpoch() > 0 && state.bestParameters() == null) {
+      throw new IllegalArgumentException("it has no best weights for early stopping");
+    }
   }
 
   private void save(TrainingState state) {

@@ -235,6 +235,31 @@ class TrainingToolboxTest {
   }
 
   @Test
+  void aCheckpointWhoseContentsDoNotFitIsRefusedAsBroken(@TempDir Path dir) {
+    TrainingConfig config = new TrainingConfig(3, 8, true, 11, OptimizerSettings.adam(0.02));
+    new Trainer(config).checkpoints(CheckpointFile.store(dir), 1).fit(classifier(5), blobs(30, 3), null);
+    TrainingState good = CheckpointFile.load(dir);
+    java.util.Map<String, Matrix> lessState = new java.util.HashMap<>(good.optimizerState());
+    lessState.remove("layers.0.weight.m");
+    TrainingState[] broken = {
+        new TrainingState(good.signature(), 2, false, good.parameters(), good.optimizerState(), good.history(), 0,
+            Double.NaN, 0, null),
+        new TrainingState(good.signature(), good.epoch(), false, good.parameters(), lessState, good.history(), 0,
+            Double.NaN, 0, null),
+        new TrainingState(good.signature(), good.epoch(), false, java.util.Map.of(), good.optimizerState(),
+            good.history(), 0, Double.NaN, 0, null),
+        new TrainingState(good.signature(), good.epoch(), false, good.parameters(), good.optimizerState(),
+            good.history(), 7, Double.NaN, 0, null),
+    };
+    for (TrainingState state : broken) {
+      IncompatibleCheckpointException e = assertThrows(IncompatibleCheckpointException.class,
+          () -> new Trainer(config).resumeFrom(state).fit(classifier(5), blobs(30, 3), null));
+      assertFalse(e.otherRun(), e.getMessage());
+      assertTrue(e.getMessage().startsWith("the checkpoint does not fit this run: "), e.getMessage());
+    }
+  }
+
+  @Test
   void earlyStoppingStateSurvivesAResume(@TempDir Path dir) {
     Dataset train = noisy(24, 7);
     Dataset validation = noisy(60, 8);
