@@ -213,11 +213,27 @@ public final class Dataset {
       } else {
         int s = row * d;
         int t = i * d;
+        float[] levels = byteLevels();
         for (int j = 0; j < d; j++) {
-          dst[t + j] = (bytes[s + j] & 0xff) / byteDivisor;
+          dst[t + j] = levels[bytes[s + j] & 0xff];
         }
       }
       System.arraycopy(tsrc, row * k, tdst, i * k, k);
     }
   }
+
+  /** The 256 feature values of a byte, b / divisor: a table lookup instead of a division per element. */
+  private float[] byteLevels() {
+    float[] table = levels;
+    if (table == null) {
+      table = new float[256];
+      for (int b = 0; b < 256; b++) {
+        table[b] = b / byteDivisor;
+      }
+      levels = table;
+    }
+    return table;
+  }
+
+  private float[] levels;
 }

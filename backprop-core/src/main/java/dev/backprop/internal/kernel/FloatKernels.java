@@ -18,6 +18,12 @@ public interface FloatKernels {
   /** out[m x n] = a b^T with a [m x k] and b [n x k]. */
   void matmulTransposeB(float[] a, float[] b, float[] out, int m, int k, int n);
 
+  /**
+   * a[i] = sigmoid(z[i]) for i &lt; n, as {@code ReproducibleMath.sigmoid(float)} computes it: every
+   * implementation gives the same bits.
+   */
+  void sigmoid(float[] z, float[] a, int n);
+
   /** Whether no element of x is NaN or infinite. */
   boolean allFinite(float[] x);
 

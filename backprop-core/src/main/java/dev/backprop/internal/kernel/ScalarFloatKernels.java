@@ -1,5 +1,7 @@
 package dev.backprop.internal.kernel;
 
+import dev.backprop.internal.math.ReproducibleMath;
+
 /** {@link FloatKernels} by the plain loops of {@link ScalarKernels}: the fallback and the reference. */
 final class ScalarFloatKernels implements FloatKernels {
   @Override
@@ -23,6 +25,13 @@ final class ScalarFloatKernels implements FloatKernels {
   @Override
   public void matmulTransposeB(float[] a, float[] b, float[] out, int m, int k, int n) {
     ScalarKernels.matmulTransposeB(a, b, out, m, k, n);
+  }
+
+  @Override
+  public void sigmoid(float[] z, float[] a, int n) {
+    for (int i = 0; i < n; i++) {
+      a[i] = ReproducibleMath.sigmoid(z[i]);
+    }
   }
 
   @Override

@@ -1,5 +1,9 @@
 package dev.backprop.internal.kernel;
 
+import dev.backprop.internal.math.ReproducibleMath;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -415,6 +419,38 @@ final class VectorFloatKernels implements FloatKernels {
           c[dst + q] += bias[j + q];
         }
       }
+    }
+  }
+
+  /** The float sigmoid of ReproducibleMath, the same operations lane by lane. */
+  @Override
+  public void sigmoid(float[] z, float[] a, int n) {
+    int bound = S.loopBound(n);
+    float[] c = ReproducibleMath.F_TAYLOR;
+    int i = 0;
+    for (; i < bound; i += L) {
+      FloatVector x = FloatVector.fromArray(S, z, i);
+      FloatVector t = x.abs().neg().max(ReproducibleMath.FLOAT_EXP_FLOOR);
+      FloatVector v = t.mul(ReproducibleMath.F_INV_LN2).add(ReproducibleMath.ROUNDER);
+      FloatVector k = v.sub(ReproducibleMath.ROUNDER);
+      IntVector ki = v.reinterpretAsInts().sub(ReproducibleMath.ROUNDER_BITS);
+      IntVector half = ki.lanewise(VectorOperators.ASHR, 1);
+      FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      FloatVector scale2 = ki.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      FloatVector r = t.sub(k.mul(ReproducibleMath.F_LN2_HI)).sub(k.mul(ReproducibleMath.F_LN2_LO));
+      FloatVector h = FloatVector.broadcast(S, c[6]);
+      h = r.mul(h).add(c[5]);
+      h = r.mul(h).add(c[4]);
+      h = r.mul(h).add(c[3]);
+      h = r.mul(h).add(c[2]);
+      h = r.mul(h).add(c[1]);
+      h = r.mul(h).add(c[0]);
+      FloatVector e = r.mul(r.mul(h)).add(r).add(1f).mul(scale1).mul(scale2);
+      FloatVector d = e.add(1f);
+      e.blend(1f, x.compare(VectorOperators.GE, 0f)).div(d).intoArray(a, i);
+    }
+    for (; i < n; i++) {
+      a[i] = ReproducibleMath.sigmoid(z[i]);
     }
   }
 

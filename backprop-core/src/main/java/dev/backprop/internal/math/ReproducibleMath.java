@@ -39,6 +39,51 @@ public final class ReproducibleMath {
     return kk > 1000 || kk < -1000 ? Math.scalb(Math.scalb(e, kk / 2), kk - kk / 2) : Math.scalb(e, kk);
   }
 
+  /** 1.5 * 2^23: adding it rounds a float below 2^22 in magnitude to an integer, ties to even. */
+  public static final float ROUNDER = 0x1.8p23f;
+  /** The bits of {@link #ROUNDER}: the bits of ROUNDER + k exceed them by k. */
+  public static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+  /** Below this, e^t is below half the smallest float: sigmoid arguments are clamped there. */
+  public static final float FLOAT_EXP_FLOOR = -104f;
+  /** 1 / ln 2 and ln 2 in two parts (the high part has 12 significant bits, so k * it is exact). */
+  public static final float F_INV_LN2 = 1.44269504f;
+  public static final float F_LN2_HI = 0.693145752f;
+  public static final float F_LN2_LO = 1.42860677e-6f;
+  /** 1/n! for n = 2..8, the Taylor coefficients of e^r - 1 after r. */
+  public static final float[] F_TAYLOR = {1f / 2, 1f / 6, 1f / 24, 1f / 120, 1f / 720, 1f / 5040, 1f / 40320};
+
+  /**
+   * The logistic function in float arithmetic: e = e^-|x| (x clamped at {@link #FLOAT_EXP_FLOOR}), then
+   * 1 / (1 + e) for x &gt;= 0 and e / (1 + e) otherwise. e^t = 2^k e^r with k = round(t / ln 2) and
+   * r = t - k ln 2, e^r - 1 by its Taylor series to r^8/8!, and 2^k applied in two halves so that each
+   * factor is a normal float. Within 3 float ulp of the exact value (measured in the tests). The vector
+   * kernels compute exactly these float operations lane by lane, so both give the same bits.
+   */
+  public static float sigmoid(float x) {
+    float t = -Math.abs(x);
+    if (t < FLOAT_EXP_FLOOR) {
+      t = FLOAT_EXP_FLOOR;
+    }
+    float v = t * F_INV_LN2 + ROUNDER;
+    float k = v - ROUNDER;
+    int ki = Float.floatToRawIntBits(v) - ROUNDER_BITS;
+    int half = ki >> 1;
+    float scale1 = Float.intBitsToFloat((half + 127) << 23);
+    float scale2 = Float.intBitsToFloat((ki - half + 127) << 23);
+    float r = (t - k * F_LN2_HI) - k * F_LN2_LO;
+    float[] c = F_TAYLOR;
+    float h = c[6];
+    h = c[5] + r * h;
+    h = c[4] + r * h;
+    h = c[3] + r * h;
+    h = c[2] + r * h;
+    h = c[1] + r * h;
+    h = c[0] + r * h;
+    float e = (1 + (r + r * (r * h))) * scale1 * scale2;
+    float d = 1 + e;
+    return (x >= 0 ? 1 : e) / d;
+  }
+
   /** tanh(x), from e^-2|x| - 1 so that small arguments keep their relative accuracy. */
   public static double tanh(double x) {
     double ax = Math.abs(x);

@@ -1,5 +1,6 @@
 package dev.backprop.nn.activation;
 
+import dev.backprop.internal.kernel.Kernels;
 import dev.backprop.internal.math.ReproducibleMath;
 
 /**
@@ -34,12 +35,8 @@ public final class Sigmoid extends ElementwiseActivation {
 
   @Override
   protected void forward(float[] z, float[] a, int n) {
-    for (int i = 0; i < n; i++) {
-      float x = z[i];
-      // the stable form: only e^-|x| is formed
-      float e = (float) ReproducibleMath.exp(-Math.abs(x));
-      a[i] = x >= 0 ? 1f / (1f + e) : e / (1f + e);
-    }
+    // the stable form in double, rounded once: ReproducibleMath.sigmoid, in vector lanes where they exist
+    Kernels.floats().sigmoid(z, a, n);
   }
 
   @Override

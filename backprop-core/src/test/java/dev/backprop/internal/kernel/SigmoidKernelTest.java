@@ -1,0 +1,62 @@
+package dev.backprop.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.backprop.SeededRandom;
+import dev.backprop.internal.math.ReproducibleMath;
+import org.junit.jupiter.api.Test;
+
+/** The float sigmoid: the vector kernel gives the scalar reference's bits, and both are within 3 float ulp. */
+class SigmoidKernelTest {
+  private static final float[] EDGES = {0f, -0f, 1e-30f, -1e-30f, 1f, -1f, 20f, -20f, 87f, -87f, 103.9f, -103.9f,
+      104.1f, -104.1f, 200f, -200f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE,
+      Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+
+  @Test
+  void vectorGivesTheScalarBitsAtEveryLengthAndValue() {
+    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
+    FloatKernels scalar = new ScalarFloatKernels();
+    FloatKernels vector = VectorSupport.create(new ComputePool(1));
+    SeededRandom r = new SeededRandom(5);
+    for (int n : new int[] {0, 1, 3, 4, 7, 8, 9, 17, 63, 64, 65, 1000}) {
+      float[] z = new float[n + 3];
+      for (int i = 0; i < z.length; i++) {
+        z[i] = i < EDGES.length && n >= EDGES.length ? EDGES[i] : (float) (r.nextGaussian() * (i % 3 == 0 ? 30 : 4));
+      }
+      float[] expected = new float[z.length];
+      float[] got = new float[z.length];
+      expected[n] = got[n] = 42f; // past n, nothing may be written
+      scalar.sigmoid(z, expected, n);
+      vector.sigmoid(z, got, n);
+      for (int i = 0; i < z.length; i++) {
+        assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(got[i]),
+            "n " + n + ", element " + i + ": sigmoid(" + z[i] + ")");
+      }
+      if (n < z.length) {
+        assertEquals(42f, got[n]);
+      }
+    }
+  }
+
+  @Test
+  void theFloatSigmoidIsWithinThreeUlpOfTheExactValue() {
+    SeededRandom r = new SeededRandom(6);
+    for (int i = 0; i < 300_000; i++) {
+      float x = (float) r.nextDouble(-110, 110);
+      float got = ReproducibleMath.sigmoid(x);
+      double exact = 1 / (1 + StrictMath.exp(-(double) x));
+      assertTrue(Math.abs(got - exact) <= 3 * Math.ulp((float) exact), "sigmoid(" + x + ") = " + got + ", exact " + exact);
+    }
+    for (float x : EDGES) {
+      float got = ReproducibleMath.sigmoid(x);
+      double exact = 1 / (1 + StrictMath.exp(-(double) x));
+      assertTrue(Math.abs(got - exact) <= 3 * Math.ulp((float) exact), "sigmoid(" + x + ") = " + got);
+    }
+    assertTrue(Float.isNaN(ReproducibleMath.sigmoid(Float.NaN)));
+    assertEquals(0.5f, ReproducibleMath.sigmoid(0f));
+    assertEquals(1f, ReproducibleMath.sigmoid(Float.POSITIVE_INFINITY));
+    assertEquals(0f, ReproducibleMath.sigmoid(Float.NEGATIVE_INFINITY));
+  }
+}
