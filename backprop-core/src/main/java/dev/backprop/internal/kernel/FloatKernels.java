@@ -24,6 +24,12 @@ public interface FloatKernels {
    */
   void sigmoid(float[] z, float[] a, int n);
 
+  /** a[i] = z[i] &gt; 0 ? z[i] : 0 for i &lt; n (so NaN and -0 give +0, in every implementation). */
+  void relu(float[] z, float[] a, int n);
+
+  /** delta[i] = z[i] &gt; 0 ? gradA[i] : 0 for i &lt; n: relu's backward pass. */
+  void reluBackward(float[] z, float[] gradA, float[] delta, int n);
+
   /** Whether no element of x is NaN or infinite. */
   boolean allFinite(float[] x);
 

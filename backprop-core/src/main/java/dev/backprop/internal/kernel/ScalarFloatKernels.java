@@ -35,6 +35,20 @@ final class ScalarFloatKernels implements FloatKernels {
   }
 
   @Override
+  public void relu(float[] z, float[] a, int n) {
+    for (int i = 0; i < n; i++) {
+      a[i] = z[i] > 0f ? z[i] : 0f;
+    }
+  }
+
+  @Override
+  public void reluBackward(float[] z, float[] gradA, float[] delta, int n) {
+    for (int i = 0; i < n; i++) {
+      delta[i] = z[i] > 0f ? gradA[i] : 0f;
+    }
+  }
+
+  @Override
   public boolean allFinite(float[] x) {
     return ScalarKernels.allFinite(x);
   }

@@ -455,6 +455,32 @@ final class VectorFloatKernels implements FloatKernels {
   }
 
   @Override
+  public void relu(float[] z, float[] a, int n) {
+    FloatVector zero = FloatVector.zero(S);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(S, z, i);
+      zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(a, i);
+    }
+    for (; i < n; i++) {
+      a[i] = z[i] > 0f ? z[i] : 0f;
+    }
+  }
+
+  @Override
+  public void reluBackward(float[] z, float[] gradA, float[] delta, int n) {
+    FloatVector zero = FloatVector.zero(S);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += L) {
+      FloatVector g = FloatVector.fromArray(S, gradA, i);
+      zero.blend(g, FloatVector.fromArray(S, z, i).compare(VectorOperators.GT, 0f)).intoArray(delta, i);
+    }
+    for (; i < n; i++) {
+      delta[i] = z[i] > 0f ? gradA[i] : 0f;
+    }
+  }
+
+  @Override
   public boolean allFinite(float[] x) {
     // x - x is 0 for finite x and NaN for NaN and the infinities; NaN survives every later addition
     FloatVector acc = FloatVector.zero(S);
@@ -479,6 +505,21 @@ final class VectorFloatKernels implements FloatKernels {
 
   @Override
   public void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s) {
+    int n = w.length;
+    // each element's update is the same whatever range computes it, so large tensors are split over threads
+    int tasks = n < PARALLEL_ELEMENTS ? 1 : pool.tasksFor(Long.MAX_VALUE, n / PARALLEL_ELEMENTS + 1);
+    if (tasks <= 1) {
+      adam(w, g, m, v, s, 0, n);
+      return;
+    }
+    int chunks = (n + L - 1) / L;
+    pool.run(tasks, t -> adam(w, g, m, v, s, split(chunks, tasks, t) * L, Math.min(n, split(chunks, tasks, t + 1) * L)));
+  }
+
+  /** Element-wise updates are worth a second thread from this many elements on. */
+  private static final int PARALLEL_ELEMENTS = 1 << 15;
+
+  private static void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s, int from, int to) {
     FloatVector b1 = FloatVector.broadcast(S, s.beta1());
     FloatVector c1 = FloatVector.broadcast(S, s.oneMinusBeta1());
     FloatVector b2 = FloatVector.broadcast(S, s.beta2());
@@ -486,8 +527,8 @@ final class VectorFloatKernels implements FloatKernels {
     FloatVector step = FloatVector.broadcast(S, s.stepSize());
     FloatVector root = FloatVector.broadcast(S, s.rootCorrection());
     FloatVector eps = FloatVector.broadcast(S, s.epsilon());
-    int i = 0;
-    for (int upper = S.loopBound(w.length); i < upper; i += L) {
+    int i = from;
+    for (int upper = from + S.loopBound(to - from); i < upper; i += L) {
       FloatVector gi = FloatVector.fromArray(S, g, i);
       FloatVector mi = b1.mul(FloatVector.fromArray(S, m, i)).add(c1.mul(gi));
       FloatVector vi = b2.mul(FloatVector.fromArray(S, v, i)).add(c2.mul(gi.mul(gi)));
@@ -496,6 +537,6 @@ final class VectorFloatKernels implements FloatKernels {
       FloatVector wi = FloatVector.fromArray(S, w, i);
       wi.sub(step.mul(mi).div(vi.sqrt().div(root).add(eps))).intoArray(w, i);
     }
-    ScalarKernels.adam(w, g, m, v, s, i, w.length);
+    ScalarKernels.adam(w, g, m, v, s, i, to);
   }
 }

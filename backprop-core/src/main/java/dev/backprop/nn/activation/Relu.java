@@ -1,5 +1,7 @@
 package dev.backprop.nn.activation;
 
+import dev.backprop.internal.kernel.Kernels;
+
 /** relu(z) = max(0, z); relu'(z) = 1 for z &gt; 0, else 0 (0 at z = 0, as PyTorch). */
 public final class Relu extends ElementwiseActivation {
   public Relu() {
@@ -18,15 +20,11 @@ public final class Relu extends ElementwiseActivation {
 
   @Override
   protected void forward(float[] z, float[] a, int n) {
-    for (int i = 0; i < n; i++) {
-      a[i] = z[i] > 0f ? z[i] : 0f;
-    }
+    Kernels.floats().relu(z, a, n);
   }
 
   @Override
   protected void backward(float[] z, float[] a, float[] gradA, float[] delta, int n) {
-    for (int i = 0; i < n; i++) {
-      delta[i] = z[i] > 0f ? gradA[i] : 0f;
-    }
+    Kernels.floats().reluBackward(z, gradA, delta, n);
   }
 }

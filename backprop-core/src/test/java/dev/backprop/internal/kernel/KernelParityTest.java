@@ -118,7 +118,9 @@ class KernelParityTest {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
     FloatKernels scalar = new ScalarFloatKernels();
     FloatKernels vector = VectorSupport.create(onePool);
-    for (int size : new int[] {1, 7, 8, 17, 1000, 4099}) {
+    FloatKernels vector2 = VectorSupport.create(twoPool);
+    // 40001 and 200705 are split over the two threads of vector2
+    for (int size : new int[] {1, 7, 8, 17, 1000, 4099, 40001, 200705}) {
       SeededRandom r = new SeededRandom(size);
       float[] g = random(r, size);
       float[] w1 = random(r, size);
@@ -130,9 +132,16 @@ class KernelParityTest {
       float[] w2 = w1.clone();
       float[] m2 = m1.clone();
       float[] v2 = v1.clone();
+      float[] w3 = w1.clone();
+      float[] m3 = m1.clone();
+      float[] v3 = v1.clone();
       FloatKernels.AdamStep step = new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.01f, 0.05f, 1e-8f);
       scalar.adam(w1, g, m1, v1, step);
       vector.adam(w2, g, m2, v2, step);
+      vector2.adam(w3, g, m3, v3, step);
+      assertArrayEquals(w1, w3, "Adam weights on two threads, size " + size);
+      assertArrayEquals(m1, m3, "Adam m on two threads, size " + size);
+      assertArrayEquals(v1, v3, "Adam v on two threads, size " + size);
       assertArrayEquals(w1, w2, "Adam weights, size " + size);
       assertArrayEquals(m1, m2, "Adam m, size " + size);
       assertArrayEquals(v1, v2, "Adam v, size " + size);

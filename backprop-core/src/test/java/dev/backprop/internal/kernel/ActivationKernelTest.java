@@ -8,8 +8,11 @@ import dev.backprop.SeededRandom;
 import dev.backprop.internal.math.ReproducibleMath;
 import org.junit.jupiter.api.Test;
 
-/** The float sigmoid: the vector kernel gives the scalar reference's bits, and both are within 3 float ulp. */
-class SigmoidKernelTest {
+/**
+ * The activation kernels: the vector sigmoid and relu give the scalar reference's bits, and the sigmoid is
+ * within 3 float ulp.
+ */
+class ActivationKernelTest {
   private static final float[] EDGES = {0f, -0f, 1e-30f, -1e-30f, 1f, -1f, 20f, -20f, 87f, -87f, 103.9f, -103.9f,
       104.1f, -104.1f, 200f, -200f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE,
       Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
@@ -36,6 +39,41 @@ class SigmoidKernelTest {
       }
       if (n < z.length) {
         assertEquals(42f, got[n]);
+      }
+    }
+  }
+
+  @Test
+  void vectorReluGivesTheScalarBitsForwardAndBackward() {
+    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
+    FloatKernels scalar = new ScalarFloatKernels();
+    FloatKernels vector = VectorSupport.create(new ComputePool(1));
+    SeededRandom r = new SeededRandom(7);
+    for (int n : new int[] {0, 1, 7, 8, 9, 33, 256, 1001}) {
+      float[] z = new float[n + 2];
+      float[] g = new float[n + 2];
+      for (int i = 0; i < z.length; i++) {
+        z[i] = i < EDGES.length && n >= EDGES.length ? EDGES[i] : (float) r.nextGaussian();
+        g[i] = (float) r.nextGaussian();
+      }
+      if (n > 3) {
+        z[1] = Float.NaN;
+        z[2] = -0f;
+      }
+      float[][] out = new float[4][z.length];
+      scalar.relu(z, out[0], n);
+      vector.relu(z, out[1], n);
+      scalar.reluBackward(z, g, out[2], n);
+      vector.reluBackward(z, g, out[3], n);
+      for (int i = 0; i < z.length; i++) {
+        assertEquals(Float.floatToIntBits(out[0][i]), Float.floatToIntBits(out[1][i]), "relu(" + z[i] + ")");
+        assertEquals(Float.floatToIntBits(out[2][i]), Float.floatToIntBits(out[3][i]), "relu'(" + z[i] + ")");
+        if (i < n) {
+          assertEquals(z[i] > 0 ? z[i] : 0f, out[0][i]);
+          assertEquals(z[i] > 0 ? g[i] : 0f, out[2][i]);
+        } else {
+          assertEquals(0f, out[1][i], "written past n");
+        }
       }
     }
   }
