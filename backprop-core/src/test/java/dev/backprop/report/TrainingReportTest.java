@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.SeededRandom;
+import dev.backprop.TestData;
 import dev.backprop.data.Dataset;
 import dev.backprop.loss.CrossEntropyLoss;
 import dev.backprop.loss.SquaredErrorLoss;
@@ -181,18 +182,7 @@ class TrainingReportTest {
 
   /** Three Gaussian blobs, one per class of {@link #CLASSES}. */
   static Dataset blobs(int rows, long seed) {
-    System.out.println("seed " + seed);
-    SeededRandom random = new SeededRandom(seed);
-    double[][] centres = {{-3, 0}, {3, 0}, {0, 3}};
-    Matrix x = Matrix.zeros(rows, 2);
-    int[] labels = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      labels[i] = random.nextInt(3);
-      for (int j = 0; j < 2; j++) {
-        x.set(i, j, centres[labels[i]][j] + 0.8 * random.nextGaussian());
-      }
-    }
-    return Dataset.classification("blobs", List.of("x", "y"), x, CLASSES, labels);
+    return TestData.blobs(rows, seed, 0.8, CLASSES);
   }
 
   /** t = 2 a - b + noise. */

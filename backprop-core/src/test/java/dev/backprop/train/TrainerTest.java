@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.SeededRandom;
+import dev.backprop.TestData;
 import dev.backprop.data.Dataset;
 import dev.backprop.loss.CrossEntropyLoss;
 import dev.backprop.loss.SquaredErrorLoss;
@@ -217,18 +218,7 @@ class TrainerTest {
 
   /** Three well separated Gaussian blobs around (-3, 0), (3, 0) and (0, 3), labels in a seeded order. */
   private static Dataset blobs(int rows, long seed) {
-    System.out.println("seed " + seed);
-    SeededRandom random = new SeededRandom(seed);
-    double[][] centres = {{-3, 0}, {3, 0}, {0, 3}};
-    Matrix x = Matrix.zeros(rows, 2);
-    int[] labels = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      labels[i] = random.nextInt(3);
-      for (int j = 0; j < 2; j++) {
-        x.set(i, j, centres[labels[i]][j] + 0.5 * random.nextGaussian());
-      }
-    }
-    return Dataset.classification("blobs", List.of("x", "y"), x, CLASSES, labels);
+    return TestData.blobs(rows, seed, 0.5, CLASSES);
   }
 
   private static void assertSameParameters(Network expected, Network actual) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backprop.SeededRandom;
+import dev.backprop.TestData;
 import dev.backprop.data.Dataset;
 import dev.backprop.io.CheckpointFile;
 import dev.backprop.io.SafeTensors;
@@ -330,16 +330,6 @@ class TrainingToolboxTest {
   }
 
   private static Dataset points(int rows, long seed, double spread) {
-    SeededRandom random = new SeededRandom(seed);
-    double[][] centres = {{-3, 0}, {3, 0}, {0, 3}};
-    Matrix x = Matrix.zeros(rows, 2);
-    int[] labels = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      labels[i] = random.nextInt(3);
-      for (int j = 0; j < 2; j++) {
-        x.set(i, j, centres[labels[i]][j] + spread * random.nextGaussian());
-      }
-    }
-    return Dataset.classification("points", List.of("x", "y"), x, CLASSES, labels);
+    return TestData.blobs(rows, seed, spread, CLASSES);
   }
 }
