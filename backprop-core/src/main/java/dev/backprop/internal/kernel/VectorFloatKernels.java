@@ -341,10 +341,12 @@ final class VectorFloatKernels implements FloatKernels {
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    for (int p = 0; p < kc; p++) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bOff + p * NR);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bOff + p * NR + L);
-      int o = aOff + p * MR;
+    // the loop runs on A's index: C2 then proves the six reads of A in bounds once, before the loop; counting p
+    // and computing aOff + 6 p instead left two bounds checks and the index arithmetic in every step
+    int end = aOff + kc * MR;
+    for (int o = aOff, bo = bOff; o < end; o += MR, bo += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
       FloatVector x = FloatVector.broadcast(S, ap[o]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
