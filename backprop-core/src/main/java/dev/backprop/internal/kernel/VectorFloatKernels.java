@@ -100,18 +100,37 @@ final class VectorFloatKernels implements FloatKernels {
     long flops = 2L * m * n * k;
     int tasks = pool.tasksFor(flops, Math.max(colTiles, rowTiles));
     if (tasks <= 1) {
-      tile(x, bias, c, m, k, n, 0, m, 0, n);
+      tile(x, null, bias, c, m, k, n, 0, m, 0, n);
+    } else if (colTiles >= tasks && k <= KC && !direct(x, m, k)) {
+      // every task needs all of A: pack it once, each task a share of its row panels, then split the columns
+      synchronized (this) {
+        int rowPanels = (m + MR - 1) / MR;
+        if (sharedA.length < rowPanels * MR * k) {
+          sharedA = new float[rowPanels * MR * k];
+        }
+        float[] packed = sharedA;
+        pool.run(tasks, t -> {
+          int i0 = split(rowPanels, tasks, t) * MR;
+          int i1 = Math.min(m, split(rowPanels, tasks, t + 1) * MR);
+          packA(x, packed, i0 * k, i0, i1, 0, k);
+        });
+        pool.run(tasks, t -> {
+          int j0 = split(colTiles, tasks, t) * NR;
+          int j1 = Math.min(n, split(colTiles, tasks, t + 1) * NR);
+          tile(x, packed, bias, c, m, k, n, 0, m, j0, j1);
+        });
+      }
     } else if (colTiles >= tasks) {
       pool.run(tasks, t -> {
         int j0 = split(colTiles, tasks, t) * NR;
         int j1 = Math.min(n, split(colTiles, tasks, t + 1) * NR);
-        tile(x, bias, c, m, k, n, 0, m, j0, j1);
+        tile(x, null, bias, c, m, k, n, 0, m, j0, j1);
       });
     } else {
       pool.run(tasks, t -> {
         int i0 = split(rowTiles, tasks, t) * MR;
         int i1 = Math.min(m, split(rowTiles, tasks, t + 1) * MR);
-        tile(x, bias, c, m, k, n, i0, i1, 0, n);
+        tile(x, null, bias, c, m, k, n, i0, i1, 0, n);
       });
     }
   }
@@ -129,19 +148,35 @@ final class VectorFloatKernels implements FloatKernels {
 
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
+  /** A packed whole for all tasks of one product (grown when needed; guarded by this). */
+  private float[] sharedA = new float[0];
+
+  /**
+   * Whether A^T is read in place rather than packed: when its rows or its p extent are short (the MR values of
+   * each p side by side); a row-major A is always packed, six row streams read in place ran 20-50% slower.
+   */
+  private static boolean direct(Operands x, int m, int k) {
+    return x.ars() == 1 && Math.min(m, k) <= DIRECT_A_MAX;
+  }
+
   /**
    * C[i0..i1) x [j0..j1) of the product; j0 is a multiple of NR. Column blocks of NC; in each, for each block
    * of KC values of p, B is packed once, then A MC rows at a time, and the micro-kernel runs over every
    * (row panel, column panel) pair.
    */
-  private void tile(Operands x, float[] bias, float[] c, int m, int k, int n, int i0, int i1, int j0, int j1) {
+  private void tile(Operands x, float[] packedA, float[] bias, float[] c, int m, int k, int n, int i0, int i1, int j0,
+      int j1) {
     for (int jc = j0; jc < j1; jc += NC) {
-      block(x, bias, c, m, n, k, i0, i1, jc, Math.min(j1, jc + NC));
+      block(x, packedA, bias, c, m, n, k, i0, i1, jc, Math.min(j1, jc + NC));
     }
   }
 
-  /** C[i0..i1) x [j0..j1) for at most NC columns, whose packed B blocks stay in the L2 cache. */
-  private void block(Operands x, float[] bias, float[] c, int m, int n, int k, int i0, int i1, int j0, int j1) {
+  /**
+   * C[i0..i1) x [j0..j1) for at most NC columns, whose packed B blocks stay in the L2 cache. With {@code packedA},
+   * all of A was packed beforehand as one block of p (k at most KC), its panels from row 0.
+   */
+  private void block(Operands x, float[] packedA, float[] bias, float[] c, int m, int n, int k, int i0, int i1,
+      int j0, int j1) {
     Scratch s = scratch.get();
     int colPanels = (j1 - j0 + NR - 1) / NR;
     for (int p0 = 0; p0 < k; p0 += KC) {
@@ -156,12 +191,12 @@ final class VectorFloatKernels implements FloatKernels {
         int rows = Math.min(MC, i1 - ic);
         int rowPanels = (rows + MR - 1) / MR;
         int fullPanels = rows / MR;
-        // A^T is read in place when short (the MR values of each p side by side), only a last partial panel
-        // packed; a row-major A is always packed: six row streams read in place ran 20-50% slower
-        boolean direct = x.ars() == 1 && Math.min(m, k) <= DIRECT_A_MAX;
-        if (!direct) {
-          packA(x, s.a, ic, ic + rows, p0, kc);
-        } else if (fullPanels < rowPanels) {
+        boolean direct = direct(x, m, k);
+        float[] ap = packedA == null ? s.a : packedA;
+        int aBase = packedA == null ? 0 : ic * kc;
+        if (!direct && packedA == null) {
+          packA(x, s.a, 0, ic, ic + rows, p0, kc);
+        } else if (direct && fullPanels < rowPanels) {
           packPartial(x.a(), x.ars(), x.acs(), s.a, fullPanels * MR * kc, ic + fullPanels * MR, ic + rows, p0, kc);
         }
         for (int panel = 0; panel < colPanels; panel++) {
@@ -172,7 +207,7 @@ final class VectorFloatKernels implements FloatKernels {
             if (direct && rp < fullPanels) {
               microTransposed(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, s.tile);
             } else {
-              microPacked(s.a, rp * MR * kc, s.b, panel * NR * kc, kc, s.tile);
+              microPacked(ap, aBase + rp * MR * kc, s.b, panel * NR * kc, kc, s.tile);
             }
             merge(s.tile, c, n, i, Math.min(MR, ic + rows - i), j, cols, first, lastBias);
           }
@@ -182,16 +217,16 @@ final class VectorFloatKernels implements FloatKernels {
   }
 
   /**
-   * packed[panel][p][r] = A(i0 + panel * MR + r, p0 + p): MR rows side by side for each p, so the
-   * micro-kernel reads A through one index; rows past i1 are zero.
+   * packed[dst + (panel * kc + p) * MR + r] = A(i0 + panel * MR + r, p0 + p): MR rows side by side for each p,
+   * so the micro-kernel reads A through one index; rows past i1 are zero.
    */
-  private static void packA(Operands x, float[] packed, int i0, int i1, int p0, int kc) {
+  private static void packA(Operands x, float[] packed, int dst, int i0, int i1, int p0, int kc) {
     float[] a = x.a();
     int ars = x.ars();
     int acs = x.acs();
     int panels = (i1 - i0 + MR - 1) / MR;
     for (int panel = 0; panel < panels; panel++) {
-      int base = panel * MR * kc;
+      int base = dst + panel * MR * kc;
       int i = i0 + panel * MR;
       if (i + MR > i1) {
         packPartial(a, ars, acs, packed, base, i, i1, p0, kc);
@@ -259,16 +294,21 @@ final class VectorFloatKernels implements FloatKernels {
       }
       return;
     }
-    // B transposed (b^T): each column of B is a contiguous run of b
-    for (int q = 0; q < NR; q++) {
-      if (q < cols) {
-        int src = p0 * brs + (j + q) * bcs;
-        for (int p = 0; p < kc; p++) {
-          packed[off + p * NR + q] = b[src + p * brs];
-        }
-      } else {
-        for (int p = 0; p < kc; p++) {
-          packed[off + p * NR + q] = 0f;
+    // B transposed (b^T): each column of B is a contiguous run of b. Copied 16 values of p at a time, so that
+    // the cache lines being read (one per column) and written (16 rows of the panel) stay in the L1 cache;
+    // a column at a time wrote every line of the panel NR times over
+    for (int pb = 0; pb < kc; pb += 16) {
+      int pe = Math.min(kc, pb + 16);
+      for (int q = 0; q < NR; q++) {
+        if (q < cols) {
+          int src = p0 * brs + (j + q) * bcs;
+          for (int p = pb; p < pe; p++) {
+            packed[off + p * NR + q] = b[src + p * brs];
+          }
+        } else {
+          for (int p = pb; p < pe; p++) {
+            packed[off + p * NR + q] = 0f;
+          }
         }
       }
     }
