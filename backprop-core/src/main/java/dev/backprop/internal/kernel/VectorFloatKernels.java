@@ -114,9 +114,10 @@ final class VectorFloatKernels implements FloatKernels {
           int i1 = Math.min(m, split(rowPanels, tasks, t + 1) * MR);
           packA(x, packed, i0 * k, i0, i1, 0, k);
         });
-        pool.run(tasks, t -> {
-          int j0 = split(colTiles, tasks, t) * NR;
-          int j1 = Math.min(n, split(colTiles, tasks, t + 1) * NR);
+        int parts = columnParts(tasks, colTiles, flops);
+        pool.run(parts, t -> {
+          int j0 = split(colTiles, parts, t) * NR;
+          int j1 = Math.min(n, split(colTiles, parts, t + 1) * NR);
           tile(x, packed, bias, c, m, k, n, 0, m, j0, j1);
         });
       }
@@ -133,6 +134,23 @@ final class VectorFloatKernels implements FloatKernels {
         tile(x, null, bias, c, m, k, n, i0, i1, 0, n);
       });
     }
+  }
+
+  /** Products of at least this many floating-point operations cut their columns into more parts than threads. */
+  static final long MANY_PARTS_FLOPS = 256_000_000L;
+
+  /**
+   * How many parts the columns are cut into. A large product gets up to four per task, each of at least four
+   * column tiles, so that a thread slowed down by the machine's other load takes fewer parts instead of holding
+   * up the product; which columns a part covers changes no sum. Smaller ones keep one part per task: with four,
+   * W2 (at most 51 MFLOP a product) fell from 40-44k to 32-38k samples/s, while W3 (0.8-1.1 GFLOP) went from
+   * 6.8-7.6k to 7.5-8.1k.
+   */
+  private static int columnParts(int tasks, int colTiles, long flops) {
+    if (flops < MANY_PARTS_FLOPS) {
+      return tasks;
+    }
+    return Math.max(tasks, Math.min(tasks * 4, colTiles / 4));
   }
 
   private static int split(int units, int parts, int index) {

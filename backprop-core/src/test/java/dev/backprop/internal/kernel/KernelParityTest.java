@@ -53,6 +53,8 @@ class KernelParityTest {
     all.add(Arguments.of(17, 2100, 33));
     all.add(Arguments.of(64, 1500, 130));
     all.add(Arguments.of(300, 3000, 20));
+    // over 256 MFLOP: the columns are cut into more parts than threads, and on two threads A is packed once
+    all.add(Arguments.of(258, 520, 1000));
     return all;
   }
 
