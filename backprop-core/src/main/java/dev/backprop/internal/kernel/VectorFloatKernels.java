@@ -50,6 +50,8 @@ final class VectorFloatKernels implements FloatKernels {
    * NC = 8 NR, 50-58 with 64 NR; these machines' timings vary by 20% from run to run).
    */
   static final int NC = 64 * NR;
+  /** Panels packed together in one pass over p: of a transposed A (48 values of each p), of a row-major B. */
+  static final int PACK_GROUP = 8;
 
   private final ComputePool pool;
 
@@ -201,7 +203,16 @@ final class VectorFloatKernels implements FloatKernels {
       int kc = Math.min(KC, k - p0);
       boolean first = p0 == 0;
       float[] lastBias = p0 + kc == k ? bias : null;
-      for (int panel = 0; panel < colPanels; panel++) {
+      int packed = 0;
+      if (x.bcs() == 1) {
+        // B row-major: PACK_GROUP full panels at a time with p outermost, so that each row of b is read in one
+        // contiguous run of 64 PACK_GROUP bytes instead of 64 bytes per panel
+        int full = (j1 - j0) / NR;
+        for (; packed + PACK_GROUP <= full; packed += PACK_GROUP) {
+          packRowMajorB(x.b(), x.brs(), s.b, packed * NR * kc, p0, kc, j0 + packed * NR);
+        }
+      }
+      for (int panel = packed; panel < colPanels; panel++) {
         int j = j0 + panel * NR;
         packB(x, s.b, panel * NR * kc, p0, kc, j, Math.min(NR, j1 - j));
       }
@@ -242,21 +253,17 @@ final class VectorFloatKernels implements FloatKernels {
     float[] a = x.a();
     int ars = x.ars();
     int acs = x.acs();
-    int panels = (i1 - i0 + MR - 1) / MR;
-    for (int panel = 0; panel < panels; panel++) {
-      int base = dst + panel * MR * kc;
-      int i = i0 + panel * MR;
-      if (i + MR > i1) {
-        packPartial(a, ars, acs, packed, base, i, i1, p0, kc);
-      } else if (acs == 1) {
-        // A row-major: six rows read side by side
-        int s0 = i * ars + p0;
+    int full = (i1 - i0) / MR;
+    if (acs == 1) {
+      // A row-major: six rows read side by side
+      for (int panel = 0; panel < full; panel++) {
+        int s0 = (i0 + panel * MR) * ars + p0;
         int s1 = s0 + ars;
         int s2 = s1 + ars;
         int s3 = s2 + ars;
         int s4 = s3 + ars;
         int s5 = s4 + ars;
-        for (int p = 0, d = base; p < kc; p++, d += MR) {
+        for (int p = 0, d = dst + panel * MR * kc; p < kc; p++, d += MR) {
           packed[d] = a[s0 + p];
           packed[d + 1] = a[s1 + p];
           packed[d + 2] = a[s2 + p];
@@ -264,18 +271,29 @@ final class VectorFloatKernels implements FloatKernels {
           packed[d + 4] = a[s4 + p];
           packed[d + 5] = a[s5 + p];
         }
-      } else {
-        // A transposed: the six values of each p are contiguous
-        for (int p = 0, d = base; p < kc; p++, d += MR) {
-          int src = i * ars + (p0 + p) * acs;
-          packed[d] = a[src];
-          packed[d + 1] = a[src + ars];
-          packed[d + 2] = a[src + 2 * ars];
-          packed[d + 3] = a[src + 3 * ars];
-          packed[d + 4] = a[src + 4 * ars];
-          packed[d + 5] = a[src + 5 * ars];
+      }
+    } else {
+      // A transposed: the six values of each p are contiguous, and the next panels continue the same run of a.
+      // PACK_GROUP panels at a time with p outermost, so that each cache line of a is read once for all of them;
+      // panel by panel, its lines (one per p, often 4 KiB apart) had left the L1 cache before the next panel came
+      for (int g = 0; g < full; g += PACK_GROUP) {
+        int ge = Math.min(full, g + PACK_GROUP);
+        for (int p = 0; p < kc; p++) {
+          for (int panel = g; panel < ge; panel++) {
+            int src = (i0 + panel * MR) * ars + (p0 + p) * acs;
+            int d = dst + (panel * kc + p) * MR;
+            packed[d] = a[src];
+            packed[d + 1] = a[src + ars];
+            packed[d + 2] = a[src + 2 * ars];
+            packed[d + 3] = a[src + 3 * ars];
+            packed[d + 4] = a[src + 4 * ars];
+            packed[d + 5] = a[src + 5 * ars];
+          }
         }
       }
+    }
+    if (i0 + full * MR < i1) {
+      packPartial(a, ars, acs, packed, dst + full * MR * kc, i0 + full * MR, i1, p0, kc);
     }
   }
 
@@ -285,6 +303,19 @@ final class VectorFloatKernels implements FloatKernels {
     for (int r = 0; r < MR; r++) {
       for (int p = 0; p < kc; p++) {
         packed[base + p * MR + r] = i + r < i1 ? a[(i + r) * ars + (p0 + p) * acs] : 0f;
+      }
+    }
+  }
+
+  /** PACK_GROUP full panels of a row-major B, from column j: as {@link #packB} for each, in one pass over p. */
+  private static void packRowMajorB(float[] b, int brs, float[] packed, int off, int p0, int kc, int j) {
+    int panelSize = NR * kc;
+    for (int p = 0; p < kc; p++) {
+      int src = (p0 + p) * brs + j;
+      int dst = off + p * NR;
+      for (int g = 0; g < PACK_GROUP; g++, src += NR, dst += panelSize) {
+        FloatVector.fromArray(S, b, src).intoArray(packed, dst);
+        FloatVector.fromArray(S, b, src + L).intoArray(packed, dst + L);
       }
     }
   }
