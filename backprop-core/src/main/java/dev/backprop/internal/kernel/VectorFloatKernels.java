@@ -103,7 +103,7 @@ final class VectorFloatKernels implements FloatKernels {
     int tasks = pool.tasksFor(flops, Math.max(colTiles, rowTiles));
     if (tasks <= 1) {
       tile(x, null, bias, c, m, k, n, 0, m, 0, n);
-    } else if (colTiles >= tasks && k <= KC && !direct(x, m, k)) {
+    } else if (colTiles >= tasks && m >= SHARED_A_MIN_ROWS && k <= KC && !direct(x, m, k)) {
       // every task needs all of A: pack it once, each task a share of its row panels, then split the columns
       synchronized (this) {
         int rowPanels = (m + MR - 1) / MR;
@@ -167,6 +167,14 @@ final class VectorFloatKernels implements FloatKernels {
   }
 
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * From this many rows, A is packed once for all tasks rather than by each task for itself. With 128 rows
+   * (W2's batch) packing it once measured about 10% slower (X W and delta W^T 128x784x256, 2 threads): each
+   * task then reads half of A from the other core's cache instead of a block it has just packed into its own;
+   * with 512 (W3) A^T delta 512x784x1024 went from 61-70 to 76-96 GFLOP/s.
+   */
+  static final int SHARED_A_MIN_ROWS = 256;
 
   /** A packed whole for all tasks of one product (grown when needed; guarded by this). */
   private float[] sharedA = new float[0];
