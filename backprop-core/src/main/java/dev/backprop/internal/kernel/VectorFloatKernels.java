@@ -189,8 +189,8 @@ final class VectorFloatKernels implements FloatKernels {
 
   /**
    * C[i0..i1) x [j0..j1) of the product; j0 is a multiple of NR. Column blocks of NC; in each, for each block
-   * of KC values of p, B is packed once, then A MC rows at a time, and the micro-kernel runs over every
-   * (row panel, column panel) pair.
+   * of KC values of p, B is packed once, then A MC rows at a time (unless {@code packedA} holds it already), and
+   * the micro-kernel runs over every (row panel, column panel) pair.
    */
   private void tile(Operands x, float[] packedA, float[] bias, float[] c, int m, int k, int n, int i0, int i1, int j0,
       int j1) {
@@ -207,6 +207,8 @@ final class VectorFloatKernels implements FloatKernels {
       int j0, int j1) {
     Scratch s = scratch.get();
     int colPanels = (j1 - j0 + NR - 1) / NR;
+    boolean direct = direct(x, m, k);
+    float[] ap = packedA == null ? s.a : packedA;
     for (int p0 = 0; p0 < k; p0 += KC) {
       int kc = Math.min(KC, k - p0);
       boolean first = p0 == 0;
@@ -214,7 +216,7 @@ final class VectorFloatKernels implements FloatKernels {
       int packed = 0;
       if (x.bcs() == 1) {
         // B row-major: PACK_GROUP full panels at a time with p outermost, so that each row of b is read in one
-        // contiguous run of 64 PACK_GROUP bytes instead of 64 bytes per panel
+        // contiguous run of PACK_GROUP x 64 bytes instead of 64 bytes per panel
         int full = (j1 - j0) / NR;
         for (; packed + PACK_GROUP <= full; packed += PACK_GROUP) {
           packRowMajorB(x.b(), x.brs(), s.b, packed * NR * kc, p0, kc, j0 + packed * NR);
@@ -228,8 +230,6 @@ final class VectorFloatKernels implements FloatKernels {
         int rows = Math.min(MC, i1 - ic);
         int rowPanels = (rows + MR - 1) / MR;
         int fullPanels = rows / MR;
-        boolean direct = direct(x, m, k);
-        float[] ap = packedA == null ? s.a : packedA;
         int aBase = packedA == null ? 0 : ic * kc;
         if (!direct && packedA == null) {
           packA(x, s.a, 0, ic, ic + rows, p0, kc);
