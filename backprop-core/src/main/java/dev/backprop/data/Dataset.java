@@ -1,5 +1,6 @@
 package dev.backprop.data;
 
+import dev.backprop.internal.kernel.Kernels;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
 import java.util.List;
@@ -205,35 +206,15 @@ public final class Dataset {
     float[] dst = x.floats();
     float[] tsrc = targets.floats();
     float[] tdst = y.floats();
-    Matrix floats = bytes == null ? features : null;
+    if (bytes != null) {
+      Kernels.floats().gatherBytes(bytes, d, order, from, n, byteDivisor, dst);
+    }
     for (int i = 0; i < n; i++) {
       int row = order[from + i];
-      if (floats != null) {
-        System.arraycopy(floats.floats(), row * d, dst, i * d, d);
-      } else {
-        int s = row * d;
-        int t = i * d;
-        float[] levels = byteLevels();
-        for (int j = 0; j < d; j++) {
-          dst[t + j] = levels[bytes[s + j] & 0xff];
-        }
+      if (bytes == null) {
+        System.arraycopy(features.floats(), row * d, dst, i * d, d);
       }
       System.arraycopy(tsrc, row * k, tdst, i * k, k);
     }
   }
-
-  /** The 256 feature values of a byte, b / divisor: a table lookup instead of a division per element. */
-  private float[] byteLevels() {
-    float[] table = levels;
-    if (table == null) {
-      table = new float[256];
-      for (int b = 0; b < 256; b++) {
-        table[b] = b / byteDivisor;
-      }
-      levels = table;
-    }
-    return table;
-  }
-
-  private float[] levels;
 }

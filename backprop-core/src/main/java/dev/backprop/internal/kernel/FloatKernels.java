@@ -34,6 +34,13 @@ public interface FloatKernels {
   boolean allFinite(float[] x);
 
   /**
+   * Gathers rows of a byte matrix into floats: row r of the result is row {@code rows[from + r]} of
+   * {@code src} ({@code width} bytes per row), each byte b becoming {@code (b & 0xff) / divisor}, for
+   * r &lt; count. Division rather than a reciprocal multiply, so every implementation gives the same bits.
+   */
+  void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst);
+
+  /**
    * One Adam step on every element, in PyTorch's order of operations: m = b1 m + (1 - b1) g,
    * v = b2 v + (1 - b2) g g, w = w - stepSize m / (sqrt(v) / rootCorrection + eps). Every implementation
    * rounds the same operations in the same order, so they agree bit for bit.

@@ -54,6 +54,17 @@ final class ScalarFloatKernels implements FloatKernels {
   }
 
   @Override
+  public void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst) {
+    for (int r = 0; r < count; r++) {
+      int s = rows[from + r] * width;
+      int t = r * width;
+      for (int j = 0; j < width; j++) {
+        dst[t + j] = (src[s + j] & 0xff) / divisor;
+      }
+    }
+  }
+
+  @Override
   public void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s) {
     ScalarKernels.adam(w, g, m, v, s, 0, w.length);
   }

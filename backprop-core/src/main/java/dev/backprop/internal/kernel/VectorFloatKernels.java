@@ -1,10 +1,11 @@
 package dev.backprop.internal.kernel;
 
 import dev.backprop.internal.math.ReproducibleMath;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-
-import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -576,6 +577,34 @@ final class VectorFloatKernels implements FloatKernels {
     }
     for (; i < n; i++) {
       delta[i] = z[i] > 0f ? gradA[i] : 0f;
+    }
+  }
+
+  /** L bytes, when the platform has a vector shape that small (64 bits or more; else the loop is scalar). */
+  private static final VectorSpecies<Byte> BYTES = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8))
+      : null;
+  private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
+
+  /**
+   * L bytes at a time: widened to ints, the sign masked off, converted and divided. On the calling thread alone:
+   * split by rows between two threads, W1 (64 rows of 784 bytes a batch) trained at 70-80k samples/s against
+   * 73-97k, the second thread's share not worth handing over.
+   */
+  @Override
+  public void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst) {
+    int bound = BYTES == null ? 0 : BYTES.loopBound(width);
+    for (int r = 0; r < count; r++) {
+      int s = rows[from + r] * width;
+      int t = r * width;
+      int j = 0;
+      for (; j < bound; j += L) {
+        IntVector ints = (IntVector) ByteVector.fromArray(BYTES, src, s + j).convertShape(VectorOperators.B2I, INTS, 0);
+        FloatVector f = (FloatVector) ints.and(0xff).convertShape(VectorOperators.I2F, S, 0);
+        f.div(divisor).intoArray(dst, t + j);
+      }
+      for (; j < width; j++) {
+        dst[t + j] = (src[s + j] & 0xff) / divisor;
+      }
     }
   }
 

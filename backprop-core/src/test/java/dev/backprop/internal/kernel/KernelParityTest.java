@@ -161,4 +161,41 @@ class KernelParityTest {
       assertTrue(scalar.allFinite(big) && vector.allFinite(big), "MAX_VALUE is finite");
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void byteGatherAgreesBitForBitWithTheDivision() {
+    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
+    FloatKernels scalar = new ScalarFloatKernels();
+    FloatKernels vector = VectorSupport.create(twoPool);
+    for (int width : new int[] {1, 3, 8, 17, 63, 65, 784}) {
+      SeededRandom r = new SeededRandom(width);
+      int rowCount = 50;
+      byte[] src = new byte[rowCount * width];
+      for (int i = 0; i < src.length; i++) {
+        src[i] = (byte) r.nextInt(256);
+      }
+      src[0] = (byte) 0xff; // the sign bit set: must read as 255, not -1
+      src[src.length - 1] = 0;
+      int[] order = new int[rowCount];
+      for (int i = 0; i < rowCount; i++) {
+        order[i] = (i * 7 + 3) % rowCount;
+      }
+      for (float divisor : new float[] {255f, 1f, 3f}) {
+        int from = 5;
+        int count = 40;
+        float[] expected = new float[count * width];
+        for (int row = 0; row < count; row++) {
+          for (int j = 0; j < width; j++) {
+            expected[row * width + j] = (float) (src[order[from + row] * width + j] & 0xff) / divisor;
+          }
+        }
+        float[] viaScalar = new float[count * width];
+        float[] viaVector = new float[count * width];
+        scalar.gatherBytes(src, width, order, from, count, divisor, viaScalar);
+        vector.gatherBytes(src, width, order, from, count, divisor, viaVector);
+        assertArrayEquals(expected, viaScalar, "scalar gather, width " + width + ", divisor " + divisor);
+        assertArrayEquals(expected, viaVector, "vector gather, width " + width + ", divisor " + divisor);
+      }
+    }
+  }
 }
