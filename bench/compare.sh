@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Backprop and its peers (numpy with OpenBLAS, PyTorch CPU) on the same training workloads, one after
 # the other in one run, and prints samples/s and the ratio Backprop / peer. Rounds alternate the order so
-# that drifting machine load hurts everyone alike; the median of the rounds is reported.
+# that drifting machine load hurts everyone alike; the median of the rounds is reported, and beside it the
+# ratio taken within each round (median and range), which shows how much the machine moved the figures.
 #
 # usage: bench/compare.sh [ROUNDS] [WORKLOADS]      e.g. bench/compare.sh 3 W1,W2,W3
 # needs: Debian packages python3-numpy python3-torch libopenblas0-pthread dataset-fashion-mnist
@@ -22,13 +23,32 @@ fi
 # was most of the figure.
 epochs_of() { case "$1" in W3) echo 3 ;; *) echo 5 ;; esac; }
 
+# One contestant's run of workload $2 with $3 epochs, as one JSON line tagged with the round ($4).
+run_one() {
+  local peer="$1" w="$2" e="$3" round="$4"
+  case "$peer" in
+    backprop)
+      "$root/backprop" bench --workload "$w" --epochs "$e" --threads "$threads" --training-only --json 2>/dev/null \
+        | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); r=d["training"][0]; r["peer"]="backprop"; print(json.dumps(r))' ;;
+    numpy)
+      (cd "$root/bench/peers" && OPENBLAS_NUM_THREADS="$threads" /usr/bin/python3 peer_numpy.py "$w" "$e") ;;
+    pytorch)
+      (cd "$root/bench/peers" && OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 peer_torch.py "$w" "$e" "$threads") ;;
+  esac | /usr/bin/python3 -c 'import json,sys
+for l in sys.stdin:
+    if l.strip():
+        r=json.loads(l); r["round"]=int(sys.argv[1]); print(json.dumps(r))' "$round"
+}
+
+# Odd rounds run Backprop first, even rounds last, so that a contestant is not always the one that meets
+# the machine after the same neighbour.
 for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then order="backprop numpy pytorch"; else order="pytorch numpy backprop"; fi
   for w in ${workloads//,/ }; do
     e=$(epochs_of "$w")
-    "$root/backprop" bench --workload "$w" --epochs "$e" --threads "$threads" --training-only --json 2>/dev/null \
-      | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); r=d["training"][0]; r["peer"]="backprop"; print(json.dumps(r))' >> "$out"
-    (cd "$root/bench/peers" && OPENBLAS_NUM_THREADS="$threads" /usr/bin/python3 peer_numpy.py "$w" "$e") >> "$out"
-    (cd "$root/bench/peers" && OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 peer_torch.py "$w" "$e" "$threads") >> "$out"
+    for peer in $order; do
+      run_one "$peer" "$w" "$e" "$round" >> "$out"
+    done
   done
 done
 
@@ -36,8 +56,20 @@ done
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 by = {}
+per_round = {}
 for r in rows:
     by.setdefault((r["workload"], r["peer"]), []).append(r["steady_samples_per_second"])
+    per_round.setdefault((r["workload"], r["round"]), {})[r["peer"]] = r["steady_samples_per_second"]
+
+def round_ratios(w, peer):
+    """Backprop / peer within each round: runs seconds apart, so the machine's drift cancels better."""
+    return sorted(v["backprop"] / v[peer] for (wl, _), v in per_round.items() if wl == w and "backprop" in v and peer in v)
+
+def spread(ratios):
+    if not ratios:
+        return "n/a"
+    return "%.2f (%.2f-%.2f)" % (statistics.median(ratios), ratios[0], ratios[-1])
+
 print("| workload | Backprop | numpy | PyTorch | Backprop / numpy | Backprop / PyTorch |")
 print("|---|---|---|---|---|---|")
 for w in sorted({k[0] for k in by}):
@@ -46,4 +78,9 @@ for w in sorted({k[0] for k in by}):
     print("| %s | %.0f | %.0f | %.0f | %.2f | %.2f |" % (w, b, med.get("numpy", 0), med.get("pytorch", 0),
           b / med["numpy"] if "numpy" in med else float("nan"), b / med["pytorch"] if "pytorch" in med else float("nan")))
 print("\n(samples/s, median over rounds of each run's median epoch; %d rounds)" % max(len(v) for v in by.values()))
+print("\nRatio within each round, median (lowest-highest):")
+print("| workload | Backprop / numpy | Backprop / PyTorch |")
+print("|---|---|---|")
+for w in sorted({k[0] for k in by}):
+    print("| %s | %s | %s |" % (w, spread(round_ratios(w, "numpy")), spread(round_ratios(w, "pytorch"))))
 PY
