@@ -3,6 +3,8 @@ package dev.backprop.train;
 import dev.backprop.SeededRandom;
 import dev.backprop.data.Dataset;
 import dev.backprop.data.Task;
+import dev.backprop.internal.kernel.FloatKernels;
+import dev.backprop.internal.kernel.Kernels;
 import dev.backprop.metrics.Evaluation;
 import dev.backprop.nn.Network;
 import dev.backprop.nn.Parameter;
@@ -154,14 +156,27 @@ public final class Trainer {
           : identity(n);
       double lossSum = 0;
       long correct = 0;
+      FloatKernels.Pending nextBatch = null;
       for (int b = 0; b < batches; b++) {
         int from = b * batch;
         int to = Math.min(n, from + batch);
         Batch buffers = to - from == batch ? full : rest;
-        train.gather(order, from, to, buffers.x, buffers.y);
+        if (nextBatch == null) {
+          train.gather(order, from, to, buffers.x, buffers.y);
+        } else {
+          nextBatch.await();
+          nextBatch = null;
+        }
         int step = (epoch - 1) * batches + b + 1;
         network.dropoutKey(config.seed(), step);
         double loss = network.computeGradients(buffers.x, buffers.y);
+        if (b + 1 < batches) {
+          // this batch's inputs are read no more: an idle compute thread gathers the next batch while this one
+          // finishes (W1 6-13% faster, W2 about 6%, alternating within one run)
+          int nextTo = Math.min(n, to + batch);
+          Batch next = nextTo - to == batch ? full : rest;
+          nextBatch = Kernels.floats().runAside(() -> train.gather(order, to, nextTo, next.x, next.y));
+        }
         checkFinite(network, loss, epoch, step);
         if (config.clipNorm() > 0) {
           GradientClipping.clip(network.parameters(), config.clipNorm());

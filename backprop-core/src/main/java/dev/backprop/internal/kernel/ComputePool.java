@@ -1,5 +1,6 @@
 package dev.backprop.internal.kernel;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
@@ -20,6 +21,7 @@ final class ComputePool {
   private final int threads;
   private final Thread[] workers;
   private volatile Job job;
+  private volatile Aside aside;
   private volatile boolean closed;
 
   ComputePool(int threads) {
@@ -73,6 +75,22 @@ final class ComputePool {
     }
   }
 
+  /**
+   * Starts {@code task} on a worker, or runs it now when there is none. The caller must have awaited the
+   * previous task aside. A worker takes it when it is not helping with a job; if none has when the caller
+   * awaits, the caller runs it itself.
+   */
+  FloatKernels.Pending runAside(Runnable task) {
+    if (workers.length == 0) {
+      task.run();
+      return () -> { };
+    }
+    Aside a = new Aside(task);
+    aside = a;
+    LockSupport.unpark(workers[0]);
+    return a;
+  }
+
   void close() {
     closed = true;
     for (Thread w : workers) {
@@ -85,14 +103,61 @@ final class ComputePool {
     long idleSince = System.nanoTime();
     while (!closed) {
       Job j = job;
+      Aside a;
       if (j != null && j != seen) {
         seen = j;
         j.help();
+        idleSince = System.nanoTime();
+      } else if ((a = aside) != null && a.claim()) {
+        a.execute();
         idleSince = System.nanoTime();
       } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
         Thread.onSpinWait();
       } else {
         LockSupport.parkNanos(this, 1_000_000L);
+      }
+    }
+  }
+
+  /** A task aside: run once, by whichever thread claims it first. */
+  private static final class Aside implements FloatKernels.Pending {
+    private final Runnable task;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private volatile boolean done;
+    private volatile Throwable failure;
+
+    Aside(Runnable task) {
+      this.task = task;
+    }
+
+    boolean claim() {
+      return !claimed.get() && claimed.compareAndSet(false, true);
+    }
+
+    void execute() {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      } finally {
+        done = true;
+      }
+    }
+
+    @Override
+    public void await() {
+      if (claim()) {
+        execute();
+      }
+      while (!done) {
+        Thread.onSpinWait();
+      }
+      Throwable f = failure;
+      if (f instanceof RuntimeException) {
+        throw (RuntimeException) f;
+      }
+      if (f != null) {
+        throw (Error) f;
       }
     }
   }

@@ -41,6 +41,21 @@ public interface FloatKernels {
   void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst);
 
   /**
+   * Starts {@code task} on an idle compute thread when there is one, else runs it before returning; the
+   * handle's {@link Pending#await()} returns once it has run (running it there if no thread has taken it yet)
+   * and rethrows what it threw. For work whose result does not depend on which thread does it, such as
+   * gathering the next mini-batch while the optimiser steps. At most one task is aside at a time: await it
+   * before starting the next.
+   */
+  Pending runAside(Runnable task);
+
+  /** A task started by {@link #runAside}. */
+  interface Pending {
+    /** Returns once the task has run; rethrows its exception or error. */
+    void await();
+  }
+
+  /**
    * One Adam step on every element, in PyTorch's order of operations: m = b1 m + (1 - b1) g,
    * v = b2 v + (1 - b2) g g, w = w - stepSize m / (sqrt(v) / rootCorrection + eps). Every implementation
    * rounds the same operations in the same order, so they agree bit for bit.

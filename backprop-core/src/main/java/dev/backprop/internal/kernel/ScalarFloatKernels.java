@@ -64,6 +64,13 @@ final class ScalarFloatKernels implements FloatKernels {
     }
   }
 
+  /** Single-threaded: runs the task now. */
+  @Override
+  public Pending runAside(Runnable task) {
+    task.run();
+    return () -> { };
+  }
+
   @Override
   public void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s) {
     ScalarKernels.adam(w, g, m, v, s, 0, w.length);

@@ -580,6 +580,11 @@ final class VectorFloatKernels implements FloatKernels {
     }
   }
 
+  @Override
+  public Pending runAside(Runnable task) {
+    return pool.runAside(task);
+  }
+
   /** L bytes, when the platform has a vector shape that small (64 bits or more; else the loop is scalar). */
   private static final VectorSpecies<Byte> BYTES = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8))
       : null;

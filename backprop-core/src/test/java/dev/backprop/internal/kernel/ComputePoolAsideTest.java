@@ -1,0 +1,100 @@
+package dev.backprop.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Tasks run aside: once each, on a worker when one is free, by the caller otherwise, failures rethrown. */
+class ComputePoolAsideTest {
+  @Test
+  void aWorkerRunsTheTaskWhileTheCallerGoesOn() throws InterruptedException {
+    ComputePool pool = new ComputePool(2);
+    try {
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicReference<Thread> ranOn = new AtomicReference<>();
+      FloatKernels.Pending pending = pool.runAside(() -> {
+        ranOn.set(Thread.currentThread());
+        started.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      // the task blocks until released, so it can only have started on another thread
+      assertTrue(started.await(10, TimeUnit.SECONDS), "no worker took the task");
+      assertTrue(ranOn.get() != Thread.currentThread());
+      // a job of the pool still runs while the worker is busy aside: the caller takes every task
+      AtomicInteger tasks = new AtomicInteger();
+      pool.run(4, t -> tasks.incrementAndGet());
+      assertEquals(4, tasks.get());
+      release.countDown();
+      pending.await();
+    } finally {
+      pool.close();
+    }
+  }
+
+  @Test
+  void eachTaskRunsExactlyOnceWhoeverTakesIt() {
+    ComputePool pool = new ComputePool(2);
+    try {
+      AtomicInteger runs = new AtomicInteger();
+      for (int i = 0; i < 2000; i++) {
+        FloatKernels.Pending p = pool.runAside(runs::incrementAndGet);
+        if (i % 3 == 0) {
+          pool.run(2, t -> { });
+        }
+        p.await();
+        assertEquals(i + 1, runs.get(), "after task " + i);
+      }
+    } finally {
+      pool.close();
+    }
+  }
+
+  @Test
+  void theTasksFailureReachesTheCaller() {
+    for (int threads : new int[] {1, 2}) {
+      ComputePool pool = new ComputePool(threads);
+      try {
+        IllegalStateException boom = new IllegalStateException("boom");
+        FloatKernels.Pending p;
+        if (threads == 1) {
+          // without a worker the task runs at once, so its failure surfaces right there
+          assertSame(boom, assertThrows(IllegalStateException.class, () -> pool.runAside(() -> {
+            throw boom;
+          })));
+        } else {
+          p = pool.runAside(() -> {
+            throw boom;
+          });
+          assertSame(boom, assertThrows(IllegalStateException.class, p::await));
+        }
+      } finally {
+        pool.close();
+      }
+    }
+  }
+
+  @Test
+  void withOneThreadTheTaskHasRunBeforeRunAsideReturns() {
+    ComputePool pool = new ComputePool(1);
+    try {
+      AtomicReference<Thread> ranOn = new AtomicReference<>();
+      FloatKernels.Pending p = pool.runAside(() -> ranOn.set(Thread.currentThread()));
+      assertSame(Thread.currentThread(), ranOn.get());
+      p.await();
+    } finally {
+      pool.close();
+    }
+  }
+}
