@@ -198,23 +198,38 @@ public final class Dataset {
    * (a mini-batch); x and y must have exactly that many rows.
    */
   public void gather(int[] order, int from, int to, Matrix x, Matrix y) {
+    x.requireShape(to - from, featureCount(), "batch features");
+    y.requireShape(to - from, outputCount(), "batch targets");
+    gatherPart(order, from, to, x, y, 0);
+  }
+
+  /**
+   * Copies rows {@code order[from..to)} into rows {@code firstRow ..} of {@code x} and {@code y}, which must
+   * have this dataset's columns and room for them: a part of a mini-batch, so that parts can be gathered
+   * side by side.
+   */
+  public void gatherPart(int[] order, int from, int to, Matrix x, Matrix y, int firstRow) {
     int n = to - from;
     int d = featureCount();
     int k = outputCount();
-    x.requireShape(n, d, "batch features");
-    y.requireShape(n, k, "batch targets");
+    if (firstRow < 0 || n < 0 || x.rows() < firstRow + n || y.rows() != x.rows()) {
+      throw new IllegalArgumentException("rows " + firstRow + ".." + (firstRow + n) + " do not fit a batch of "
+          + x.rows() + " feature rows and " + y.rows() + " target rows");
+    }
+    x.requireShape(x.rows(), d, "batch features");
+    y.requireShape(y.rows(), k, "batch targets");
     float[] dst = x.floats();
     float[] tsrc = targets.floats();
     float[] tdst = y.floats();
     if (bytes != null) {
-      Kernels.floats().gatherBytes(bytes, d, order, from, n, byteDivisor, dst);
+      Kernels.floats().gatherBytes(bytes, d, order, from, n, byteDivisor, dst, firstRow * d);
     }
     for (int i = 0; i < n; i++) {
       int row = order[from + i];
       if (bytes == null) {
-        System.arraycopy(features.floats(), row * d, dst, i * d, d);
+        System.arraycopy(features.floats(), row * d, dst, (firstRow + i) * d, d);
       }
-      System.arraycopy(tsrc, row * k, tdst, i * k, k);
+      System.arraycopy(tsrc, row * k, tdst, (firstRow + i) * k, k);
     }
   }
 }

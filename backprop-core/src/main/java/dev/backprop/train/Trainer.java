@@ -31,6 +31,12 @@ import java.util.Objects;
 public final class Trainer {
   /** Stream id of the per-epoch shuffles under the training seed. */
   public static final long SHUFFLE_STREAM = 2;
+  /**
+   * Rows per part when the next mini-batch is gathered aside, so that the calling thread can share the
+   * gathering when it needs the batch before the worker has finished (parts of 16 rows against one part:
+   * W1 +0-2%, W2 +1%, alternating within one run).
+   */
+  private static final int GATHER_PART = 16;
 
   private final TrainingConfig config;
   private final List<TrainingListener> listeners = new ArrayList<>();
@@ -171,11 +177,18 @@ public final class Trainer {
         network.dropoutKey(config.seed(), step);
         double loss = network.computeGradients(buffers.x, buffers.y);
         if (b + 1 < batches) {
-          // this batch's inputs are read no more: an idle compute thread gathers the next batch while this one
-          // finishes (W1 6-13% faster, W2 about 6%, alternating within one run)
+          // this batch's inputs are read no more: idle compute threads gather the next batch, in parts of
+          // GATHER_PART rows, while this step finishes; the calling thread does the parts left when it needs them
+          // (W1 6-13% faster, W2 about 6%, alternating within one run)
+          int nextFrom = to;
           int nextTo = Math.min(n, to + batch);
-          Batch next = nextTo - to == batch ? full : rest;
-          nextBatch = Kernels.floats().runAside(() -> train.gather(order, to, nextTo, next.x, next.y));
+          Batch next = nextTo - nextFrom == batch ? full : rest;
+          int parts = (nextTo - nextFrom + GATHER_PART - 1) / GATHER_PART;
+          nextBatch = Kernels.floats().runAside(parts, t -> {
+            int r0 = t * GATHER_PART;
+            int r1 = Math.min(nextTo - nextFrom, r0 + GATHER_PART);
+            train.gatherPart(order, nextFrom + r0, nextFrom + r1, next.x, next.y, r0);
+          });
         }
         checkFinite(network, loss, epoch, step);
         if (config.clipNorm() > 0) {

@@ -2,6 +2,7 @@ package dev.backprop.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.backprop.SeededRandom;
 import dev.backprop.tensor.Matrix;
@@ -45,6 +46,19 @@ class DatasetBytesTest {
     plain.gather(order, 5, 14, x2, y2);
     assertEquals(x2, x1);
     assertEquals(y2, y1);
+
+    // in parts, as training gathers the next batch beside the current step: the same batch
+    for (Dataset d : List.of(compact, plain)) {
+      Matrix x3 = Matrix.zeros(9, cols);
+      Matrix y3 = Matrix.zeros(9, 3);
+      d.gatherPart(order, 5, 9, x3, y3, 0);
+      d.gatherPart(order, 9, 13, x3, y3, 4);
+      d.gatherPart(order, 13, 14, x3, y3, 8);
+      assertEquals(x2, x3, d.source());
+      assertEquals(y2, y3, d.source());
+      assertThrows(IllegalArgumentException.class, () -> d.gatherPart(order, 5, 9, x3, y3, 6));
+      assertThrows(IllegalArgumentException.class, () -> d.gatherPart(order, 5, 9, x3, y3, -1));
+    }
 
     int[] pick = {3, 0, 49, 17};
     Dataset subset = compact.subset(pick);

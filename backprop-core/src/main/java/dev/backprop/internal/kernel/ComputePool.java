@@ -1,6 +1,5 @@
 package dev.backprop.internal.kernel;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
@@ -21,7 +20,7 @@ final class ComputePool {
   private final int threads;
   private final Thread[] workers;
   private volatile Job job;
-  private volatile Aside aside;
+  private volatile Job aside;
   private volatile boolean closed;
 
   ComputePool(int threads) {
@@ -63,32 +62,23 @@ final class ComputePool {
     for (Thread w : workers) {
       LockSupport.unpark(w);
     }
-    j.help();
-    while (j.done.get() < tasks) {
-      Thread.onSpinWait();
-    }
-    if (j.failure != null) {
-      if (j.failure instanceof RuntimeException) {
-        throw (RuntimeException) j.failure;
-      }
-      throw (Error) j.failure;
-    }
+    j.finish();
   }
 
   /**
-   * Starts {@code task} on a worker, or runs it now when there is none. The caller must have awaited the
-   * previous task aside. A worker takes it when it is not helping with a job; if none has when the caller
-   * awaits, the caller runs it itself.
+   * Starts body(0) .. body(tasks - 1) aside: workers take them when not helping with a job, and
+   * {@link FloatKernels.Pending#await()} runs the rest on the caller. With no workers they run now. The caller
+   * must have awaited the previous tasks aside.
    */
-  FloatKernels.Pending runAside(Runnable task) {
+  FloatKernels.Pending runAside(int tasks, IntConsumer body) {
+    Job j = new Job(body, tasks);
     if (workers.length == 0) {
-      task.run();
+      j.finish();
       return () -> { };
     }
-    Aside a = new Aside(task);
-    aside = a;
+    aside = j;
     LockSupport.unpark(workers[0]);
-    return a;
+    return j::finish;
   }
 
   void close() {
@@ -103,61 +93,18 @@ final class ComputePool {
     long idleSince = System.nanoTime();
     while (!closed) {
       Job j = job;
-      Aside a;
+      Job a;
       if (j != null && j != seen) {
         seen = j;
         j.help();
         idleSince = System.nanoTime();
-      } else if ((a = aside) != null && a.claim()) {
-        a.execute();
+      } else if ((a = aside) != null && a.next.get() < a.tasks) {
+        a.help();
         idleSince = System.nanoTime();
       } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
         Thread.onSpinWait();
       } else {
         LockSupport.parkNanos(this, 1_000_000L);
-      }
-    }
-  }
-
-  /** A task aside: run once, by whichever thread claims it first. */
-  private static final class Aside implements FloatKernels.Pending {
-    private final Runnable task;
-    private final AtomicBoolean claimed = new AtomicBoolean();
-    private volatile boolean done;
-    private volatile Throwable failure;
-
-    Aside(Runnable task) {
-      this.task = task;
-    }
-
-    boolean claim() {
-      return !claimed.get() && claimed.compareAndSet(false, true);
-    }
-
-    void execute() {
-      try {
-        task.run();
-      } catch (RuntimeException | Error e) {
-        failure = e;
-      } finally {
-        done = true;
-      }
-    }
-
-    @Override
-    public void await() {
-      if (claim()) {
-        execute();
-      }
-      while (!done) {
-        Thread.onSpinWait();
-      }
-      Throwable f = failure;
-      if (f instanceof RuntimeException) {
-        throw (RuntimeException) f;
-      }
-      if (f != null) {
-        throw (Error) f;
       }
     }
   }
@@ -172,6 +119,21 @@ final class ComputePool {
     Job(IntConsumer body, int tasks) {
       this.body = body;
       this.tasks = tasks;
+    }
+
+    /** Runs the tasks no thread has taken, waits for the others, and rethrows a task's failure. */
+    void finish() {
+      help();
+      while (done.get() < tasks) {
+        Thread.onSpinWait();
+      }
+      Throwable f = failure;
+      if (f instanceof RuntimeException) {
+        throw (RuntimeException) f;
+      }
+      if (f != null) {
+        throw (Error) f;
+      }
     }
 
     void help() {

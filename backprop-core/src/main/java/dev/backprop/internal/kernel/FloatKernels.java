@@ -1,5 +1,7 @@
 package dev.backprop.internal.kernel;
 
+import java.util.function.IntConsumer;
+
 /**
  * The float32 kernels of training, on row-major arrays. Implementations differ only in speed: every
  * method computes each output element with the same sequence of operations whatever the thread count,
@@ -34,24 +36,26 @@ public interface FloatKernels {
   boolean allFinite(float[] x);
 
   /**
-   * Gathers rows of a byte matrix into floats: row r of the result is row {@code rows[from + r]} of
-   * {@code src} ({@code width} bytes per row), each byte b becoming {@code (b & 0xff) / divisor}, for
-   * r &lt; count. Division rather than a reciprocal multiply, so every implementation gives the same bits.
+   * Gathers rows of a byte matrix into floats: row r of the result, at {@code dst[dstOffset + r * width]}, is
+   * row {@code rows[from + r]} of {@code src} ({@code width} bytes per row), each byte b becoming
+   * {@code (b & 0xff) / divisor}, for r &lt; count. Division rather than a reciprocal multiply, so every
+   * implementation gives the same bits.
    */
-  void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst);
+  void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst,
+      int dstOffset);
 
   /**
-   * Starts {@code task} on an idle compute thread when there is one, else runs it before returning; the
-   * handle's {@link Pending#await()} returns once it has run (running it there if no thread has taken it yet)
-   * and rethrows what it threw. For work whose result does not depend on which thread does it, such as
-   * gathering the next mini-batch while the optimiser steps. At most one task is aside at a time: await it
-   * before starting the next.
+   * Starts {@code body(0) .. body(tasks - 1)} aside: idle compute threads take them one by one while the caller
+   * goes on (with no such thread they run before this returns). The handle's {@link Pending#await()} runs
+   * the tasks no thread has taken yet, returns once all have run, and rethrows what one threw. For work
+   * whose result does not depend on which thread does it, such as gathering the next mini-batch while the
+   * optimiser steps. One set of tasks aside at a time: await it before starting the next.
    */
-  Pending runAside(Runnable task);
+  Pending runAside(int tasks, IntConsumer body);
 
-  /** A task started by {@link #runAside}. */
+  /** Tasks started by {@link #runAside}. */
   interface Pending {
-    /** Returns once the task has run; rethrows its exception or error. */
+    /** Runs the tasks not yet taken and returns once all have run; rethrows an exception or error of one. */
     void await();
   }
 

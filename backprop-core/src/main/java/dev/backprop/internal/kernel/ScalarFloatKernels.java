@@ -1,5 +1,7 @@
 package dev.backprop.internal.kernel;
 
+import java.util.function.IntConsumer;
+
 import dev.backprop.internal.math.ReproducibleMath;
 
 /** {@link FloatKernels} by the plain loops of {@link ScalarKernels}: the fallback and the reference. */
@@ -54,20 +56,23 @@ final class ScalarFloatKernels implements FloatKernels {
   }
 
   @Override
-  public void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst) {
+  public void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst,
+      int dstOffset) {
     for (int r = 0; r < count; r++) {
       int s = rows[from + r] * width;
-      int t = r * width;
+      int t = dstOffset + r * width;
       for (int j = 0; j < width; j++) {
         dst[t + j] = (src[s + j] & 0xff) / divisor;
       }
     }
   }
 
-  /** Single-threaded: runs the task now. */
+  /** Single-threaded: runs the tasks now. */
   @Override
-  public Pending runAside(Runnable task) {
-    task.run();
+  public Pending runAside(int tasks, IntConsumer body) {
+    for (int t = 0; t < tasks; t++) {
+      body.accept(t);
+    }
     return () -> { };
   }
 

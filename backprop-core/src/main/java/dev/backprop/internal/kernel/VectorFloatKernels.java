@@ -7,6 +7,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import java.util.function.IntConsumer;
 
 /**
  * {@link FloatKernels} on the Vector API: one register-blocked micro-kernel serves all three products.
@@ -581,8 +582,8 @@ final class VectorFloatKernels implements FloatKernels {
   }
 
   @Override
-  public Pending runAside(Runnable task) {
-    return pool.runAside(task);
+  public Pending runAside(int tasks, IntConsumer body) {
+    return pool.runAside(tasks, body);
   }
 
   /** L bytes, when the platform has a vector shape that small (64 bits or more; else the loop is scalar). */
@@ -596,11 +597,12 @@ final class VectorFloatKernels implements FloatKernels {
    * 73-97k, the second thread's share not worth handing over.
    */
   @Override
-  public void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst) {
+  public void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst,
+      int dstOffset) {
     int bound = BYTES == null ? 0 : BYTES.loopBound(width);
     for (int r = 0; r < count; r++) {
       int s = rows[from + r] * width;
-      int t = r * width;
+      int t = dstOffset + r * width;
       int j = 0;
       for (; j < bound; j += L) {
         IntVector ints = (IntVector) ByteVector.fromArray(BYTES, src, s + j).convertShape(VectorOperators.B2I, INTS, 0);

@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Tasks run aside: once each, on a worker when one is free, by the caller otherwise, failures rethrown. */
+/** Tasks run aside: each exactly once, on a worker when one is free, by the caller otherwise, failures rethrown. */
 class ComputePoolAsideTest {
   @Test
   void aWorkerRunsTheTaskWhileTheCallerGoesOn() throws InterruptedException {
@@ -20,7 +21,7 @@ class ComputePoolAsideTest {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       AtomicReference<Thread> ranOn = new AtomicReference<>();
-      FloatKernels.Pending pending = pool.runAside(() -> {
+      FloatKernels.Pending pending = pool.runAside(1, t -> {
         ranOn.set(Thread.currentThread());
         started.countDown();
         try {
@@ -47,14 +48,17 @@ class ComputePoolAsideTest {
   void eachTaskRunsExactlyOnceWhoeverTakesIt() {
     ComputePool pool = new ComputePool(2);
     try {
-      AtomicInteger runs = new AtomicInteger();
       for (int i = 0; i < 2000; i++) {
-        FloatKernels.Pending p = pool.runAside(runs::incrementAndGet);
+        int tasks = 1 + i % 5;
+        AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+        FloatKernels.Pending p = pool.runAside(tasks, runs::incrementAndGet);
         if (i % 3 == 0) {
           pool.run(2, t -> { });
         }
         p.await();
-        assertEquals(i + 1, runs.get(), "after task " + i);
+        for (int t = 0; t < tasks; t++) {
+          assertEquals(1, runs.get(t), "task " + t + " of " + tasks + " in round " + i);
+        }
       }
     } finally {
       pool.close();
@@ -70,12 +74,14 @@ class ComputePoolAsideTest {
         FloatKernels.Pending p;
         if (threads == 1) {
           // without a worker the task runs at once, so its failure surfaces right there
-          assertSame(boom, assertThrows(IllegalStateException.class, () -> pool.runAside(() -> {
+          assertSame(boom, assertThrows(IllegalStateException.class, () -> pool.runAside(1, t -> {
             throw boom;
           })));
         } else {
-          p = pool.runAside(() -> {
-            throw boom;
+          p = pool.runAside(3, t -> {
+            if (t == 1) {
+              throw boom;
+            }
           });
           assertSame(boom, assertThrows(IllegalStateException.class, p::await));
         }
@@ -90,7 +96,7 @@ class ComputePoolAsideTest {
     ComputePool pool = new ComputePool(1);
     try {
       AtomicReference<Thread> ranOn = new AtomicReference<>();
-      FloatKernels.Pending p = pool.runAside(() -> ranOn.set(Thread.currentThread()));
+      FloatKernels.Pending p = pool.runAside(1, t -> ranOn.set(Thread.currentThread()));
       assertSame(Thread.currentThread(), ranOn.get());
       p.await();
     } finally {

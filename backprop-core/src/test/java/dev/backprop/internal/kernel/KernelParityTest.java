@@ -183,16 +183,21 @@ class KernelParityTest {
       for (float divisor : new float[] {255f, 1f, 3f}) {
         int from = 5;
         int count = 40;
-        float[] expected = new float[count * width];
+        // written after an offset of one row, which must stay as it was
+        int offset = width;
+        float[] expected = new float[offset + count * width];
+        java.util.Arrays.fill(expected, 0, offset, -7f);
         for (int row = 0; row < count; row++) {
           for (int j = 0; j < width; j++) {
-            expected[row * width + j] = (float) (src[order[from + row] * width + j] & 0xff) / divisor;
+            expected[offset + row * width + j] = (float) (src[order[from + row] * width + j] & 0xff) / divisor;
           }
         }
-        float[] viaScalar = new float[count * width];
-        float[] viaVector = new float[count * width];
-        scalar.gatherBytes(src, width, order, from, count, divisor, viaScalar);
-        vector.gatherBytes(src, width, order, from, count, divisor, viaVector);
+        float[] viaScalar = new float[expected.length];
+        float[] viaVector = new float[expected.length];
+        java.util.Arrays.fill(viaScalar, 0, offset, -7f);
+        java.util.Arrays.fill(viaVector, 0, offset, -7f);
+        scalar.gatherBytes(src, width, order, from, count, divisor, viaScalar, offset);
+        vector.gatherBytes(src, width, order, from, count, divisor, viaVector, offset);
         assertArrayEquals(expected, viaScalar, "scalar gather, width " + width + ", divisor " + divisor);
         assertArrayEquals(expected, viaVector, "vector gather, width " + width + ", divisor " + divisor);
       }
