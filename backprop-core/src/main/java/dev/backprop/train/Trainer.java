@@ -190,18 +190,23 @@ public final class Trainer {
             train.gatherPart(order, nextFrom + r0, nextFrom + r1, next.x, next.y, r0);
           });
         }
-        checkFinite(network, loss, epoch, step);
-        if (config.clipNorm() > 0) {
-          GradientClipping.clip(network.parameters(), config.clipNorm());
-        }
-        if (classification) {
-          correct += countCorrect(network.layers().get(network.layers().size() - 1).a(), order, from, train);
-        }
-        optimizer.step();
-        double perSample = network.loss().perSample(loss, to - from);
-        lossSum += perSample * (to - from);
-        for (TrainingListener l : listeners) {
-          l.onBatchEnd(epoch, b + 1, batches, perSample);
+        try {
+          checkFinite(network, loss, epoch, step);
+          if (config.clipNorm() > 0) {
+            GradientClipping.clip(network.parameters(), config.clipNorm());
+          }
+          if (classification) {
+            correct += countCorrect(network.layers().get(network.layers().size() - 1).a(), order, from, train);
+          }
+          optimizer.step();
+          double perSample = network.loss().perSample(loss, to - from);
+          lossSum += perSample * (to - from);
+          for (TrainingListener l : listeners) {
+            l.onBatchEnd(epoch, b + 1, batches, perSample);
+          }
+        } catch (RuntimeException | Error e) {
+          settle(nextBatch, e);
+          throw e;
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -312,6 +317,17 @@ public final class Trainer {
       throw new IllegalArgumentException("the " + what + " has " + data.featureCount() + " features and "
           + data.outputCount() + " outputs, but the network takes " + network.inputSize() + " inputs and gives "
           + network.outputSize() + " outputs");
+    }
+  }
+
+  /** Lets the next batch's gathering finish before an exception leaves the loop, so no task outlives the run. */
+  private static void settle(FloatKernels.Pending pending, Throwable cause) {
+    if (pending != null) {
+      try {
+        pending.await();
+      } catch (RuntimeException | Error e) {
+        cause.addSuppressed(e);
+      }
     }
   }
 

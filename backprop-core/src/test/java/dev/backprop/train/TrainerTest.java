@@ -126,6 +126,29 @@ class TrainerTest {
   }
 
   @Test
+  void aFailingListenerStopsTheRunAndTheNextRunIsUnaffected() {
+    // the next batch is gathered aside while a listener runs; the listener's exception must come out as it
+    // was, and the gathering left behind must not disturb the next run
+    Dataset data = blobs(60, 103);
+    TrainingConfig config = new TrainingConfig(2, 8, true, 5, OptimizerSettings.adam(0.01));
+    IllegalStateException stop = new IllegalStateException("stop here");
+    Trainer failing = new Trainer(config).addListener(new TrainingListener() {
+      @Override
+      public void onBatchEnd(int epoch, int batch, int batchesPerEpoch, double loss) {
+        if (batch == 3) {
+          throw stop;
+        }
+      }
+    });
+    assertTrue(stop == assertThrows(IllegalStateException.class, () -> failing.fit(classifier(7), data, null)));
+    Network a = classifier(7);
+    Network b = classifier(7);
+    new Trainer(config).fit(a, data, null);
+    new Trainer(config).fit(b, data, null);
+    assertSameParameters(a, b);
+  }
+
+  @Test
   void lastPartialBatchIsTrainedLikeAManualLoop() {
     Dataset data = blobs(10, 108);
     Network trained = classifier(10);

@@ -78,7 +78,16 @@ final class ComputePool {
     }
     aside = j;
     LockSupport.unpark(workers[0]);
-    return j::finish;
+    return () -> {
+      try {
+        j.finish();
+      } finally {
+        // the tasks may hold on to large arrays (a dataset): the pool keeps no reference once they are done
+        if (aside == j) {
+          aside = null;
+        }
+      }
+    };
   }
 
   void close() {

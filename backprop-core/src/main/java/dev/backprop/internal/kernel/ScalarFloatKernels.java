@@ -1,8 +1,7 @@
 package dev.backprop.internal.kernel;
 
-import java.util.function.IntConsumer;
-
 import dev.backprop.internal.math.ReproducibleMath;
+import java.util.function.IntConsumer;
 
 /** {@link FloatKernels} by the plain loops of {@link ScalarKernels}: the fallback and the reference. */
 final class ScalarFloatKernels implements FloatKernels {
