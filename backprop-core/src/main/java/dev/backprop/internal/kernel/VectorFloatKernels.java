@@ -414,10 +414,12 @@ final class VectorFloatKernels implements FloatKernels {
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    for (int p = 0; p < kc; p++) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bOff + p * NR);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bOff + p * NR + L);
-      int o = aOff + p * aStride;
+    // the loop runs on B's index and steps A's: against counting p and multiplying, A^T delta alternating within
+    // one run measured +2% on one thread (128x784x256) and +8-10% on two (128x784x256, 64x784x128)
+    int o = aOff;
+    for (int bo = bOff, end = bOff + kc * NR; bo < end; bo += NR, o += aStride) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
       FloatVector x = FloatVector.broadcast(S, ap[o]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
