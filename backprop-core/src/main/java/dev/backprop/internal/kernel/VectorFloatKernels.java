@@ -1,6 +1,7 @@
 package dev.backprop.internal.kernel;
 
 import dev.backprop.internal.math.ReproducibleMath;
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -14,11 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>C[i][j] = sum_p A(i, p) B(p, j), where each factor is read through a row and a column stride, so
  * a, a^T, b and b^T need no copy of their own. For each block of KC values of p, A is copied into panels of
- * MR = 6 rows laid side by side and B into panels of NR = 2 vectors of columns, both contiguous and
- * zero-padded; the micro-kernel keeps a 6 x NR tile of C in 12 vector registers (16 are enough on AVX2)
- * while it walks down both panels: per step 2 loads, 6 broadcasts and 12 fused multiply-adds. Packing A
- * matters in Java: with six separate row indices the JIT ran out of registers and the kernel ran at a
- * third of the speed (measured 14 against 45 GFLOP/s on 128x784x256).
+ * MR = 6 rows (laid side by side, or for a row-major A that one thread packs for itself, as six rows KC apart)
+ * and B into panels of NR = 2 vectors of columns, both contiguous and zero-padded; the micro-kernel keeps a
+ * 6 x NR tile of C in 12 vector registers (16 are enough on AVX2) while it walks down both panels: per step 2
+ * loads, 6 broadcasts and 12 fused multiply-adds. Packing A matters in Java: with six separate row indices
+ * the JIT ran out of registers and the kernel ran at a third of the speed (measured 14 against 45 GFLOP/s on
+ * 128x784x256); six rows a constant KC apart cost no register.
  *
  * <p>Every element of C is the sum over the k-blocks in order, each block summed in p order by one FMA
  * chain, so the result depends on nothing but the shapes. Work is split between threads by tiles of C
@@ -116,7 +118,7 @@ final class VectorFloatKernels implements FloatKernels {
         pool.run(tasks, t -> {
           int i0 = split(rowPanels, tasks, t) * MR;
           int i1 = Math.min(m, split(rowPanels, tasks, t + 1) * MR);
-          packA(x, packed, i0 * k, i0, i1, 0, k);
+          packA(x, false, packed, i0 * k, i0, i1, 0, k);
         });
         int parts = columnParts(tasks, colTiles, flops);
         pool.run(parts, t -> {
@@ -210,6 +212,8 @@ final class VectorFloatKernels implements FloatKernels {
     Scratch s = scratch.get();
     int colPanels = (j1 - j0 + NR - 1) / NR;
     boolean direct = direct(x, m, k);
+    // a row-major A packed by this thread alone goes into the row layout (see packA)
+    boolean rowLayout = packedA == null && !direct && x.acs() == 1;
     float[] ap = packedA == null ? s.a : packedA;
     for (int p0 = 0; p0 < k; p0 += KC) {
       int kc = Math.min(KC, k - p0);
@@ -234,7 +238,7 @@ final class VectorFloatKernels implements FloatKernels {
         int fullPanels = rows / MR;
         int aBase = packedA == null ? 0 : ic * kc;
         if (!direct && packedA == null) {
-          packA(x, s.a, 0, ic, ic + rows, p0, kc);
+          packA(x, rowLayout, s.a, 0, ic, ic + rows, p0, kc);
         } else if (direct && fullPanels < rowPanels) {
           packPartial(x.a(), x.ars(), x.acs(), s.a, fullPanels * MR * kc, ic + fullPanels * MR, ic + rows, p0, kc);
         }
@@ -246,7 +250,11 @@ final class VectorFloatKernels implements FloatKernels {
             if (direct && rp < fullPanels) {
               microTransposed(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, s.tile);
             } else {
-              microPacked(ap, aBase + rp * MR * kc, s.b, panel * NR * kc, kc, s.tile);
+              if (rowLayout) {
+                microRows(ap, rp * MR * KC, s.b, panel * NR * kc, kc, s.tile);
+              } else {
+                microPacked(ap, aBase + rp * MR * kc, s.b, panel * NR * kc, kc, s.tile);
+              }
             }
             merge(s.tile, c, n, i, Math.min(MR, ic + rows - i), j, cols, first, lastBias);
           }
@@ -256,14 +264,35 @@ final class VectorFloatKernels implements FloatKernels {
   }
 
   /**
-   * packed[dst + (panel * kc + p) * MR + r] = A(i0 + panel * MR + r, p0 + p): MR rows side by side for each p,
-   * so the micro-kernel reads A through one index; rows past i1 are zero.
+   * Packs rows i0..i1 of A for p0..p0+kc, in panels of MR rows; rows past i1 are zero. Interleaved:
+   * packed[dst + (panel * kc + p) * MR + r] = A(i0 + panel * MR + r, p0 + p), MR rows side by side for each p,
+   * so the micro-kernel reads A through one index. With {@code rows} (only for a row-major A), the row layout:
+   * packed[dst + panel * MR * KC + r * KC + p].
    */
-  private static void packA(Operands x, float[] packed, int dst, int i0, int i1, int p0, int kc) {
+  private static void packA(Operands x, boolean rows, float[] packed, int dst, int i0, int i1, int p0, int kc) {
     float[] a = x.a();
     int ars = x.ars();
     int acs = x.acs();
     int full = (i1 - i0) / MR;
+    if (rows) {
+      // the row layout: row r of each panel a contiguous copy, at packed[dst + panel * MR * KC + r * KC + p], so
+      // that packing is six array copies per panel instead of interleaving six rows value by value. Used where
+      // each thread packs all of A for itself (fewer than SHARED_A_MIN_ROWS rows, or one thread); alternating
+      // within one run against the interleaved layout: W1 +7% and +10%, W2 +3% twice, X W 64x784x128 on two
+      // threads +18%, and 512x784x1024 on one thread 0.99-1.00
+      for (int panel = 0; panel * MR < i1 - i0; panel++) {
+        for (int r = 0; r < MR; r++) {
+          int row = i0 + panel * MR + r;
+          int d = dst + panel * MR * KC + r * KC;
+          if (row < i1) {
+            System.arraycopy(a, row * ars + p0, packed, d, kc);
+          } else {
+            Arrays.fill(packed, d, d + kc, 0f);
+          }
+        }
+      }
+      return;
+    }
     if (acs == 1) {
       // A row-major: six rows read side by side
       for (int panel = 0; panel < full; panel++) {
@@ -490,6 +519,57 @@ final class VectorFloatKernels implements FloatKernels {
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
       x = FloatVector.broadcast(S, ap[o + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+  }
+
+  /**
+   * The micro-kernel for A packed in the row layout: row r of the panel at ap[aOff + r * KC + p]. KC is a
+   * constant, so the six reads of A are one index plus fixed displacements, as in {@link #microPacked}, and the
+   * bounds checks still leave the loop.
+   */
+  private static void microRows(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] tile) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    // the loop runs on A's index: C2 then proves the six reads of A in bounds once, before the loop; counting p
+    // and computing aOff + 6 p instead left two bounds checks and the index arithmetic in every step
+    int end = aOff + kc;
+    for (int o = aOff, bo = bOff; o < end; o++, bo += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+      FloatVector x = FloatVector.broadcast(S, ap[o]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[o + 1 * KC]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[o + 2 * KC]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[o + 3 * KC]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[o + 4 * KC]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[o + 5 * KC]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
