@@ -91,6 +91,13 @@ class KernelParityTest {
     assertClose(expected, got1, k, "a b + bias, seed " + seed);
     assertArrayEquals(got1, got2, "a b + bias: 1 and 2 threads differ");
 
+    // without a bias, whole tiles of one block of p go straight into C
+    scalar.matmul(a, b, null, expected, m, k, n);
+    vector1.matmul(a, b, null, got1, m, k, n);
+    vector2.matmul(a, b, null, got2, m, k, n);
+    assertClose(expected, got1, k, "a b, seed " + seed);
+    assertArrayEquals(got1, got2, "a b: 1 and 2 threads differ");
+
     scalar.matmulTransposeA(at, b, expected, m, k, n);
     vector1.matmulTransposeA(at, b, got1, m, k, n);
     vector2.matmulTransposeA(at, b, got2, m, k, n);
