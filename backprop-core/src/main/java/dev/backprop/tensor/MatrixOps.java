@@ -105,12 +105,7 @@ public final class MatrixOps {
   public static Matrix axpy(double alpha, Matrix x, Matrix y) {
     x.requireShape(y.rows(), y.cols(), "axpy x");
     if (sameType(x, y, y) == DType.FLOAT32) {
-      float[] xs = x.floats();
-      float[] ys = y.floats();
-      float fa = (float) alpha;
-      for (int i = 0; i < ys.length; i++) {
-        ys[i] += fa * xs[i];
-      }
+      Kernels.floats().axpy((float) alpha, x.floats(), y.floats());
     } else {
       double[] xs = x.doubles();
       double[] ys = y.doubles();

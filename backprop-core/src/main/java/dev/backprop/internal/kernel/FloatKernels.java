@@ -36,6 +36,12 @@ public interface FloatKernels {
   boolean allFinite(float[] x);
 
   /**
+   * y[i] = y[i] + alpha x[i] for every i (same lengths): the product rounded to float, then the sum, as the
+   * plain Java expression computes it, so every implementation gives the same bits.
+   */
+  void axpy(float alpha, float[] x, float[] y);
+
+  /**
    * Gathers rows of a byte matrix into floats: row r of the result, at {@code dst[dstOffset + r * width]}, is
    * row {@code rows[from + r]} of {@code src} ({@code width} bytes per row), each byte b becoming
    * {@code (b & 0xff) / divisor}, for r &lt; count. Division rather than a reciprocal multiply, so every

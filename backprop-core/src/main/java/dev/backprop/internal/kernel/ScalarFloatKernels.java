@@ -55,6 +55,13 @@ final class ScalarFloatKernels implements FloatKernels {
   }
 
   @Override
+  public void axpy(float alpha, float[] x, float[] y) {
+    for (int i = 0; i < y.length; i++) {
+      y[i] += alpha * x[i];
+    }
+  }
+
+  @Override
   public void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst,
       int dstOffset) {
     for (int r = 0; r < count; r++) {

@@ -738,10 +738,29 @@ final class VectorFloatKernels implements FloatKernels {
 
   @Override
   public boolean allFinite(float[] x) {
+    int n = x.length;
+    int tasks = elementTasks(n);
+    if (tasks <= 1) {
+      return allFinite(x, 0, n);
+    }
+    boolean[] finite = new boolean[tasks];
+    int chunks = (n + L - 1) / L;
+    pool.run(tasks, t -> {
+      finite[t] = allFinite(x, split(chunks, tasks, t) * L, Math.min(n, split(chunks, tasks, t + 1) * L));
+    });
+    for (boolean f : finite) {
+      if (!f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean allFinite(float[] x, int from, int to) {
     // x - x is 0 for finite x and NaN for NaN and the infinities; NaN survives every later addition
     FloatVector acc = FloatVector.zero(S);
-    int i = 0;
-    for (int upper = S.loopBound(x.length); i < upper; i += L) {
+    int i = from;
+    for (int upper = from + S.loopBound(to - from); i < upper; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, i);
       acc = acc.add(v.sub(v));
     }
@@ -751,12 +770,40 @@ final class VectorFloatKernels implements FloatKernels {
         return false;
       }
     }
-    for (; i < x.length; i++) {
+    for (; i < to; i++) {
       if (!Float.isFinite(x[i])) {
         return false;
       }
     }
     return true;
+  }
+
+  @Override
+  public void axpy(float alpha, float[] x, float[] y) {
+    int n = y.length;
+    int tasks = elementTasks(n);
+    if (tasks <= 1) {
+      axpy(alpha, x, y, 0, n);
+      return;
+    }
+    int chunks = (n + L - 1) / L;
+    pool.run(tasks, t -> axpy(alpha, x, y, split(chunks, tasks, t) * L, Math.min(n, split(chunks, tasks, t + 1) * L)));
+  }
+
+  private static void axpy(float alpha, float[] x, float[] y, int from, int to) {
+    int i = from;
+    for (int upper = from + S.loopBound(to - from); i < upper; i += L) {
+      // a multiply then an add, not a fused multiply-add: the same two roundings as the scalar loop
+      FloatVector.fromArray(S, x, i).mul(alpha).add(FloatVector.fromArray(S, y, i)).intoArray(y, i);
+    }
+    for (; i < to; i++) {
+      y[i] += alpha * x[i];
+    }
+  }
+
+  /** How many tasks an element-wise pass over n elements is split into: one below PARALLEL_ELEMENTS. */
+  private int elementTasks(int n) {
+    return n < PARALLEL_ELEMENTS ? 1 : pool.tasksFor(Long.MAX_VALUE, n / PARALLEL_ELEMENTS + 1);
   }
 
   @Override

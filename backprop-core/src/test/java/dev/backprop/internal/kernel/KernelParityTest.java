@@ -123,7 +123,7 @@ class KernelParityTest {
   }
 
   @org.junit.jupiter.api.Test
-  void adamAndFinitenessAgreeBitForBit() {
+  void adamAxpyAndFinitenessAgreeBitForBit() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
     FloatKernels scalar = new ScalarFloatKernels();
     FloatKernels vector = VectorSupport.create(onePool);
@@ -155,17 +155,34 @@ class KernelParityTest {
       assertArrayEquals(m1, m2, "Adam m, size " + size);
       assertArrayEquals(v1, v2, "Adam v, size " + size);
 
-      assertTrue(scalar.allFinite(g) && vector.allFinite(g));
+      float[] y1 = random(r, size);
+      float[] y2 = y1.clone();
+      float[] y3 = y1.clone();
+      scalar.axpy(-0.37f, g, y1);
+      vector.axpy(-0.37f, g, y2);
+      vector2.axpy(-0.37f, g, y3);
+      assertArrayEquals(y1, y2, "axpy, size " + size);
+      assertArrayEquals(y1, y3, "axpy on two threads, size " + size);
+      float[] plain = y1.clone();
+      for (int i = 0; i < size; i++) {
+        // a multiply-add fused into one rounding would differ from this in some elements
+        plain[i] = y1[i] + 1.7f * g[i];
+      }
+      vector2.axpy(1.7f, g, y1);
+      assertArrayEquals(plain, y1, "axpy as Java's y + a x, size " + size);
+
+      assertTrue(scalar.allFinite(g) && vector.allFinite(g) && vector2.allFinite(g));
       for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
         for (int at : new int[] {0, size / 2, size - 1}) {
           float[] x = g.clone();
           x[at] = bad;
-          assertTrue(!scalar.allFinite(x) && !vector.allFinite(x), bad + " at " + at + " of " + size);
+          assertTrue(!scalar.allFinite(x) && !vector.allFinite(x) && !vector2.allFinite(x),
+              bad + " at " + at + " of " + size);
         }
       }
       float[] big = g.clone();
       big[size - 1] = Float.MAX_VALUE;
-      assertTrue(scalar.allFinite(big) && vector.allFinite(big), "MAX_VALUE is finite");
+      assertTrue(scalar.allFinite(big) && vector.allFinite(big) && vector2.allFinite(big), "MAX_VALUE is finite");
     }
   }
 
