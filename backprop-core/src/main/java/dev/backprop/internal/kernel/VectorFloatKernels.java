@@ -810,7 +810,7 @@ final class VectorFloatKernels implements FloatKernels {
   public void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s) {
     int n = w.length;
     // each element's update is the same whatever range computes it, so large tensors are split over threads
-    int tasks = n < PARALLEL_ELEMENTS ? 1 : pool.tasksFor(Long.MAX_VALUE, n / PARALLEL_ELEMENTS + 1);
+    int tasks = elementTasks(n);
     if (tasks <= 1) {
       adam(w, g, m, v, s, 0, n);
       return;
