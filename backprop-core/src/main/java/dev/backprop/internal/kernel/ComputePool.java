@@ -66,7 +66,7 @@ final class ComputePool {
   }
 
   /**
-   * Starts body(0) .. body(tasks - 1) aside: workers take them when not helping with a job, and
+   * Starts body(0) .. body(tasks - 1) aside: workers take them one at a time when not helping with a job, and
    * {@link FloatKernels.Pending#await()} runs the rest on the caller. With no workers they run now. The caller
    * must have awaited the previous tasks aside.
    */
@@ -108,7 +108,9 @@ final class ComputePool {
         j.help();
         idleSince = System.nanoTime();
       } else if ((a = aside) != null && a.next.get() < a.tasks) {
-        a.help();
+        // one task aside, then back to look for a job: a job that comes meanwhile waits for this task alone, not
+        // for all the tasks left (W1 +6%, alternating within one run, with the next batch gathered aside)
+        a.runOne();
         idleSince = System.nanoTime();
       } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
         Thread.onSpinWait();
@@ -145,16 +147,27 @@ final class ComputePool {
       }
     }
 
+    /** Runs the tasks no thread has taken. */
     void help() {
-      for (int t; (t = next.getAndIncrement()) < tasks; ) {
-        try {
-          body.accept(t);
-        } catch (RuntimeException | Error e) {
-          failure = e;
-        } finally {
-          done.incrementAndGet();
-        }
+      while (runOne()) {
+        // until every task is taken
       }
+    }
+
+    /** Runs one task no thread has taken; false when there was none. */
+    boolean runOne() {
+      int t = next.getAndIncrement();
+      if (t >= tasks) {
+        return false;
+      }
+      try {
+        body.accept(t);
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      } finally {
+        done.incrementAndGet();
+      }
+      return true;
     }
   }
 }

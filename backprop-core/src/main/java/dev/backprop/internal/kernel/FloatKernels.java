@@ -52,10 +52,11 @@ public interface FloatKernels {
 
   /**
    * Starts {@code body(0) .. body(tasks - 1)} aside: idle compute threads take them one by one while the caller
-   * goes on (with no such thread they run before this returns). The handle's {@link Pending#await()} runs
-   * the tasks no thread has taken yet, returns once all have run, and rethrows what one threw. For work
-   * whose result does not depend on which thread does it, such as gathering the next mini-batch while the
-   * optimiser steps. One set of tasks aside at a time: await it before starting the next.
+   * goes on, and a product started meanwhile comes first, waiting at most for the task a thread is running (with
+   * no such thread they run before this returns). The handle's {@link Pending#await()} runs the tasks no thread
+   * has taken yet, returns once all have run, and rethrows what one threw. For work whose result does not depend
+   * on which thread does it, such as gathering the next mini-batch while this one trains. One set of tasks aside
+   * at a time: await it before starting the next.
    */
   Pending runAside(int tasks, IntConsumer body);
 

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +44,50 @@ class ComputePoolAsideTest {
       pending.await();
     } finally {
       pool.close();
+    }
+  }
+
+  @Test
+  void aJobStartedMeanwhileComesBeforeTheTasksAsideNotYetTaken() throws InterruptedException {
+    ComputePool pool = new ComputePool(2);
+    try {
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      List<String> order = Collections.synchronizedList(new ArrayList<>());
+      FloatKernels.Pending pending = pool.runAside(3, t -> {
+        if (t == 0) {
+          started.countDown();
+          awaitQuietly(release);
+        }
+        order.add("aside " + t);
+      });
+      assertTrue(started.await(10, TimeUnit.SECONDS), "no worker took the first task");
+      // the caller takes task 0 of the job, frees the worker and holds on until task 1 has started elsewhere:
+      // the worker must take it after the one task aside it was running, not after all three
+      CountDownLatch bothStarted = new CountDownLatch(2);
+      Thread caller = Thread.currentThread();
+      pool.run(2, t -> {
+        if (t == 0) {
+          release.countDown();
+        }
+        bothStarted.countDown();
+        awaitQuietly(bothStarted);
+        order.add("job " + t + (Thread.currentThread() == caller ? " on the caller" : " on a worker"));
+      });
+      pending.await();
+      assertTrue(order.contains("job 1 on a worker"), "order: " + order);
+      assertTrue(order.indexOf("job 1 on a worker") < order.indexOf("aside 1"), "order: " + order);
+      assertTrue(order.indexOf("job 1 on a worker") < order.indexOf("aside 2"), "order: " + order);
+    } finally {
+      pool.close();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
