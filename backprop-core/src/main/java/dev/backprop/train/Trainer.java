@@ -32,11 +32,12 @@ public final class Trainer {
   /** Stream id of the per-epoch shuffles under the training seed. */
   public static final long SHUFFLE_STREAM = 2;
   /**
-   * Rows per part when the next mini-batch is gathered aside, so that the calling thread can share the
-   * gathering when it needs the batch before the worker has finished (parts of 16 rows against one part:
-   * W1 +0-2%, W2 +1%, alternating within one run).
+   * Rows per part when the next mini-batch is gathered aside. A compute thread takes one part at a time between
+   * the products, and the calling thread does the parts left when it needs the batch. Short parts keep a product
+   * from waiting long for a thread that is still gathering: against parts of 16 rows, W1 measured 1.01 (alternating
+   * within one run); parts of 16 against one part had measured W1 +0-2% and W2 +1%.
    */
-  private static final int GATHER_PART = 16;
+  private static final int GATHER_PART = 4;
 
   private final TrainingConfig config;
   private final List<TrainingListener> listeners = new ArrayList<>();
@@ -125,7 +126,9 @@ public final class Trainer {
     int batch = config.batchSize() == TrainingConfig.FULL_BATCH ? n : Math.min(config.batchSize(), n);
     int batches = (n + batch - 1) / batch;
     Optimizer optimizer = config.optimizer().create(network.parameters());
-    Batch full = new Batch(batch, train);
+    // two buffers of the full batch size when a full batch can follow another, so that the next batch is gathered
+    // while this one trains
+    Batch[] full = {new Batch(batch, train), n / batch >= 2 ? new Batch(batch, train) : null};
     Batch rest = n % batch == 0 ? null : new Batch(n % batch, train);
     boolean classification = train.task() == Task.CLASSIFICATION;
     String signature = signature(config, network, train, validation);
@@ -166,31 +169,32 @@ public final class Trainer {
       for (int b = 0; b < batches; b++) {
         int from = b * batch;
         int to = Math.min(n, from + batch);
-        Batch buffers = to - from == batch ? full : rest;
+        Batch buffers = buffers(b, batches, full, rest);
         if (nextBatch == null) {
           train.gather(order, from, to, buffers.x, buffers.y);
         } else {
           nextBatch.await();
           nextBatch = null;
         }
-        int step = (epoch - 1) * batches + b + 1;
-        network.dropoutKey(config.seed(), step);
-        double loss = network.computeGradients(buffers.x, buffers.y);
-        if (b + 1 < batches) {
-          // this batch's inputs are read no more: idle compute threads gather the next batch, in parts of
-          // GATHER_PART rows, while this step finishes; the calling thread does the parts left when it needs them
-          // (W1 6-13% faster, W2 about 6%, alternating within one run)
-          int nextFrom = to;
-          int nextTo = Math.min(n, to + batch);
-          Batch next = nextTo - nextFrom == batch ? full : rest;
-          int parts = (nextTo - nextFrom + GATHER_PART - 1) / GATHER_PART;
-          nextBatch = Kernels.floats().runAside(parts, t -> {
-            int r0 = t * GATHER_PART;
-            int r1 = Math.min(nextTo - nextFrom, r0 + GATHER_PART);
-            train.gatherPart(order, nextFrom + r0, nextFrom + r1, next.x, next.y, r0);
-          });
-        }
         try {
+          if (b + 1 < batches) {
+            // idle compute threads gather the next batch into the other buffer while this one trains, a part of
+            // GATHER_PART rows at a time between the products; the calling thread does the parts left when it
+            // needs them. Alternating within one run against gathering only after the backward pass (when this
+            // batch had the only full-size buffer): W1 +5%, W2 +3%, W3 1.00
+            Batch next = buffers(b + 1, batches, full, rest);
+            int nextFrom = to;
+            int nextTo = Math.min(n, to + batch);
+            int parts = (nextTo - nextFrom + GATHER_PART - 1) / GATHER_PART;
+            nextBatch = Kernels.floats().runAside(parts, t -> {
+              int r0 = t * GATHER_PART;
+              int r1 = Math.min(nextTo - nextFrom, r0 + GATHER_PART);
+              train.gatherPart(order, nextFrom + r0, nextFrom + r1, next.x, next.y, r0);
+            });
+          }
+          int step = (epoch - 1) * batches + b + 1;
+          network.dropoutKey(config.seed(), step);
+          double loss = network.computeGradients(buffers.x, buffers.y);
           checkFinite(network, loss, epoch, step);
           if (config.clipNorm() > 0) {
             GradientClipping.clip(network.parameters(), config.clipNorm());
@@ -369,6 +373,14 @@ public final class Trainer {
       order[i] = i;
     }
     return order;
+  }
+
+  /** The buffers of batch b: the smaller ones for a last, short batch, else the two full-size ones in turn. */
+  private static Batch buffers(int b, int batches, Batch[] full, Batch rest) {
+    if (b == batches - 1 && rest != null) {
+      return rest;
+    }
+    return b % 2 == 1 && full[1] != null ? full[1] : full[0];
   }
 
   /** The input and target buffers of one batch size, allocated once per run. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backprop.Compute;
 import dev.backprop.SeededRandom;
 import dev.backprop.TestData;
 import dev.backprop.data.Dataset;
@@ -175,6 +176,42 @@ class TrainerTest {
     }
     assertSameParameters(manual, trained);
     assertEquals(weightedLoss / 10, history.last().trainLoss(), 1e-12);
+  }
+
+  @Test
+  void shuffledBatchesGatheredAsideAreTrainedLikeAManualLoop() {
+    // two compute threads, so that each next batch is gathered aside into the other buffer while one trains:
+    // 23 rows in batches of 4 alternate between the two full-size buffers and end with a batch of 3
+    Compute.useThreads(2);
+    try {
+      Dataset data = blobs(23, 109);
+      Network trained = classifier(12);
+      Network manual = classifier(12);
+      long seed = 31;
+      new Trainer(new TrainingConfig(3, 4, true, seed, OptimizerSettings.sgd(0.1))).fit(trained, data, null);
+
+      Sgd sgd = new Sgd(manual.parameters(), 0.1);
+      for (int epoch = 1; epoch <= 3; epoch++) {
+        int[] order = SeededRandom.derive(seed, Trainer.SHUFFLE_STREAM, epoch).permutation(23);
+        for (int from = 0; from < 23; from += 4) {
+          int rows = Math.min(4, 23 - from);
+          Matrix x = Matrix.zeros(rows, data.featureCount());
+          Matrix y = Matrix.zeros(rows, data.outputCount());
+          for (int i = 0; i < rows; i++) {
+            int row = order[from + i];
+            for (int j = 0; j < data.featureCount(); j++) {
+              x.set(i, j, data.features().get(row, j));
+            }
+            y.set(i, data.label(row), 1);
+          }
+          manual.computeGradients(x, y);
+          sgd.step();
+        }
+      }
+      assertSameParameters(manual, trained);
+    } finally {
+      Compute.useThreads(Runtime.getRuntime().availableProcessors());
+    }
   }
 
   // ---------------------------------------------------------------- divergence and learning
