@@ -60,13 +60,20 @@ public record Evaluation(int rows, double loss, ClassificationMetrics classifica
   public static int[] argmax(Matrix outputs) {
     int[] best = new int[outputs.rows()];
     for (int r = 0; r < outputs.rows(); r++) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < outputs.cols(); c++) {
-        double v = outputs.get(r, c);
-        if (v > max) {
-          max = v;
-          best[r] = c;
-        }
+      best[r] = argmax(outputs, r);
+    }
+    return best;
+  }
+
+  /** The index of the largest value of row r (the first one on ties; 0 when no value is above minus infinity). */
+  public static int argmax(Matrix outputs, int r) {
+    int best = 0;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < outputs.cols(); c++) {
+      double v = outputs.get(r, c);
+      if (v > max) {
+        max = v;
+        best = c;
       }
     }
     return best;

@@ -357,10 +357,9 @@ public final class Trainer {
   }
 
   private static long countCorrect(Matrix outputs, int[] order, int from, Dataset train) {
-    int[] predicted = Evaluation.argmax(outputs);
     long correct = 0;
-    for (int i = 0; i < predicted.length; i++) {
-      if (predicted[i] == train.label(order[from + i])) {
+    for (int i = 0; i < outputs.rows(); i++) {
+      if (Evaluation.argmax(outputs, i) == train.label(order[from + i])) {
         correct++;
       }
     }

@@ -764,11 +764,9 @@ final class VectorFloatKernels implements FloatKernels {
       FloatVector v = FloatVector.fromArray(S, x, i);
       acc = acc.add(v.sub(v));
     }
-    float[] lanes = acc.toArray();
-    for (float lane : lanes) {
-      if (lane != 0f) {
-        return false;
-      }
+    // every lane is 0 or NaN, and so is their sum
+    if (acc.reduceLanes(VectorOperators.ADD) != 0f) {
+      return false;
     }
     for (; i < to; i++) {
       if (!Float.isFinite(x[i])) {
