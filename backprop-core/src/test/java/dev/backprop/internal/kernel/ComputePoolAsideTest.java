@@ -27,11 +27,7 @@ class ComputePoolAsideTest {
       FloatKernels.Pending pending = pool.runAside(1, t -> {
         ranOn.set(Thread.currentThread());
         started.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        awaitQuietly(release);
       });
       // the task blocks until released, so it can only have started on another thread
       assertTrue(started.await(10, TimeUnit.SECONDS), "no worker took the task");
