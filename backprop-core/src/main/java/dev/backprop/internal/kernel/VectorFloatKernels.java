@@ -54,7 +54,7 @@ final class VectorFloatKernels implements FloatKernels {
    * NC = 8 NR, 50-58 with 64 NR; these machines' timings vary by 20% from run to run).
    */
   static final int NC = 64 * NR;
-  /** Panels packed together in one pass over p: of a transposed A (48 values of each p), of a row-major B. */
+  /** Panels of a row-major B packed together in one pass over p (eight, written out in {@link #packRowMajorB}). */
   static final int PACK_GROUP = 8;
 
   private final ComputePool pool;
@@ -319,27 +319,42 @@ final class VectorFloatKernels implements FloatKernels {
         }
       }
     } else {
-      // A transposed: the six values of each p are contiguous, and the next panels continue the same run of a.
-      // PACK_GROUP panels at a time with p outermost, so that each cache line of a is read once for all of them;
-      // panel by panel, its lines (one per p, often 4 KiB apart) had left the L1 cache before the next panel came
-      for (int g = 0; g < full; g += PACK_GROUP) {
-        int ge = Math.min(full, g + PACK_GROUP);
-        for (int p = 0; p < kc; p++) {
-          for (int panel = g; panel < ge; panel++) {
-            int src = (i0 + panel * MR) * ars + (p0 + p) * acs;
-            int d = dst + (panel * kc + p) * MR;
-            packed[d] = a[src];
-            packed[d + 1] = a[src + ars];
-            packed[d + 2] = a[src + 2 * ars];
-            packed[d + 3] = a[src + 3 * ars];
-            packed[d + 4] = a[src + 4 * ars];
-            packed[d + 5] = a[src + 5 * ars];
-          }
-        }
-      }
+      // A transposed: the operands give it row stride 1
+      packTransposed(a, acs, packed, dst, i0, full, p0, kc);
     }
     if (i0 + full * MR < i1) {
       packPartial(a, ars, acs, packed, dst + full * MR * kc, i0 + full * MR, i1, p0, kc);
+    }
+  }
+
+  /**
+   * The full panels of a transposed A (row stride 1, so the six values of each p are contiguous in a), panel by
+   * panel: each p's six values are copied as one vector of L lanes, whose lanes past the sixth land where the
+   * next p's values go and are overwritten by them. The panel's last values of p, where that vector would run
+   * past the panel, are copied value by value, and so is a whole panel whose vectors would read past the end of
+   * a. Eight panels at a time, value by value with p outermost, ran at 1.2-1.8 ns a float (one thread, 784x512,
+   * alone) against 0.25-0.34 for this; alternating within one run, A^T delta 512x784x1024 +6% and +10%, W3 +1.5%.
+   */
+  private static void packTransposed(float[] a, int acs, float[] packed, int dst, int i0, int full, int p0,
+      int kc) {
+    int tail = (L + MR - 1) / MR - 1;
+    for (int panel = 0; panel < full; panel++) {
+      int src = i0 + panel * MR + p0 * acs;
+      int d = dst + panel * kc * MR;
+      int end = d + kc * MR;
+      int steps = kc - tail;
+      boolean vectors = L >= MR && steps > 0 && src + (steps - 1) * acs + L <= a.length;
+      for (int vectorEnd = vectors ? d + steps * MR : d; d < vectorEnd; d += MR, src += acs) {
+        FloatVector.fromArray(S, a, src).intoArray(packed, d);
+      }
+      for (; d < end; d += MR, src += acs) {
+        packed[d] = a[src];
+        packed[d + 1] = a[src + 1];
+        packed[d + 2] = a[src + 2];
+        packed[d + 3] = a[src + 3];
+        packed[d + 4] = a[src + 4];
+        packed[d + 5] = a[src + 5];
+      }
     }
   }
 
@@ -353,16 +368,33 @@ final class VectorFloatKernels implements FloatKernels {
     }
   }
 
-  /** PACK_GROUP full panels of a row-major B, from column j: as {@link #packB} for each, in one pass over p. */
+  /**
+   * PACK_GROUP (eight) full panels of a row-major B, from column j: as {@link #packB} for each, in one pass over p.
+   * The eight panels are written out by hand and the loop runs on the packed index: as a loop over the panels
+   * inside a loop over p, C2 kept a bounds check on every vector (1.8% of W3's samples), and as a loop over the
+   * panels inside this loop it ran 2% slower. Alternating within one run, X W 512x784x1024 +3%; in W3's profile
+   * this pass and its checks went from 4.8% to 2.2% of the samples.
+   */
   private static void packRowMajorB(float[] b, int brs, float[] packed, int off, int p0, int kc, int j) {
-    int panelSize = NR * kc;
-    for (int p = 0; p < kc; p++) {
-      int src = (p0 + p) * brs + j;
-      int dst = off + p * NR;
-      for (int g = 0; g < PACK_GROUP; g++, src += NR, dst += panelSize) {
-        FloatVector.fromArray(S, b, src).intoArray(packed, dst);
-        FloatVector.fromArray(S, b, src + L).intoArray(packed, dst + L);
-      }
+    int size = NR * kc;
+    int src = p0 * brs + j;
+    for (int d = off, end = off + size; d < end; d += NR, src += brs) {
+      FloatVector.fromArray(S, b, src).intoArray(packed, d);
+      FloatVector.fromArray(S, b, src + L).intoArray(packed, d + L);
+      FloatVector.fromArray(S, b, src + 2 * L).intoArray(packed, d + size);
+      FloatVector.fromArray(S, b, src + 3 * L).intoArray(packed, d + size + L);
+      FloatVector.fromArray(S, b, src + 4 * L).intoArray(packed, d + 2 * size);
+      FloatVector.fromArray(S, b, src + 5 * L).intoArray(packed, d + 2 * size + L);
+      FloatVector.fromArray(S, b, src + 6 * L).intoArray(packed, d + 3 * size);
+      FloatVector.fromArray(S, b, src + 7 * L).intoArray(packed, d + 3 * size + L);
+      FloatVector.fromArray(S, b, src + 8 * L).intoArray(packed, d + 4 * size);
+      FloatVector.fromArray(S, b, src + 9 * L).intoArray(packed, d + 4 * size + L);
+      FloatVector.fromArray(S, b, src + 10 * L).intoArray(packed, d + 5 * size);
+      FloatVector.fromArray(S, b, src + 11 * L).intoArray(packed, d + 5 * size + L);
+      FloatVector.fromArray(S, b, src + 12 * L).intoArray(packed, d + 6 * size);
+      FloatVector.fromArray(S, b, src + 13 * L).intoArray(packed, d + 6 * size + L);
+      FloatVector.fromArray(S, b, src + 14 * L).intoArray(packed, d + 7 * size);
+      FloatVector.fromArray(S, b, src + 15 * L).intoArray(packed, d + 7 * size + L);
     }
   }
 
