@@ -40,12 +40,6 @@ final class VectorFloatKernels implements FloatKernels {
    * The micro-kernel then streams its B panel (NR x KC floats) from the L2 cache, which keeps up.
    */
   static final int KC = 1024;
-  /**
-   * A^T is read in place rather than packed when its rows or its p extent are at most this (two threads,
-   * in place against packed: A^T delta 784x64x128 52-60 against 40-45 GFLOP/s; but 1024x512x1024 45-49
-   * against 56, where long strides over a long p thrash the caches).
-   */
-  static final int DIRECT_A_MAX = 256;
   /** Rows of A per packed block: MC x KC floats stay in the L2 cache (60 to 120 measured alike). */
   static final int MC = 96;
   /**
@@ -107,7 +101,7 @@ final class VectorFloatKernels implements FloatKernels {
     int tasks = pool.tasksFor(flops, Math.max(colTiles, rowTiles));
     if (tasks <= 1) {
       tile(x, null, bias, c, m, k, n, 0, m, 0, n);
-    } else if (colTiles >= tasks && m >= SHARED_A_MIN_ROWS && k <= KC && !direct(x, m, k)) {
+    } else if (colTiles >= tasks && m >= SHARED_A_MIN_ROWS && k <= KC && !direct(x, n)) {
       // every task needs all of A: pack it once, each task a share of its row panels, then split the columns
       synchronized (this) {
         int rowPanels = (m + MR - 1) / MR;
@@ -184,11 +178,14 @@ final class VectorFloatKernels implements FloatKernels {
   private float[] sharedA = new float[0];
 
   /**
-   * Whether A^T is read in place rather than packed: when its rows or its p extent are short (the MR values of
-   * each p side by side); a row-major A is always packed, six row streams read in place ran 20-50% slower.
+   * Whether A^T is read in place rather than packed: only when C has a single panel of columns, so that each value
+   * of A is read once anyway. A^T delta, batch x inputs x outputs, two threads, packed against in place: 128x784x16
+   * 0.78, 128x256x10 0.85, 64x784x32 1.01; from two panels on packing pays, alternating within one run:
+   * 128x784x256 +11%, 64x784x128 +11%, W2 and W1 +4%. A row-major A is always packed: six row streams read in
+   * place ran 20-50% slower.
    */
-  private static boolean direct(Operands x, int m, int k) {
-    return x.ars() == 1 && Math.min(m, k) <= DIRECT_A_MAX;
+  private static boolean direct(Operands x, int n) {
+    return x.ars() == 1 && n <= NR;
   }
 
   /**
@@ -211,7 +208,7 @@ final class VectorFloatKernels implements FloatKernels {
       int j0, int j1) {
     Scratch s = scratch.get();
     int colPanels = (j1 - j0 + NR - 1) / NR;
-    boolean direct = direct(x, m, k);
+    boolean direct = direct(x, n);
     // a row-major A packed by this thread alone goes into the row layout (see packA)
     boolean rowLayout = packedA == null && !direct && x.acs() == 1;
     float[] ap = packedA == null ? s.a : packedA;
