@@ -196,9 +196,9 @@ final class VectorFloatKernels implements FloatKernels {
   /**
    * Whether A^T is read in place rather than packed: only when C has a single panel of columns, so that each value
    * of A is read once anyway. A^T delta, batch x inputs x outputs, two threads, packed against in place: 128x784x16
-   * 0.78, 128x256x10 0.85, 64x784x32 1.01; from two panels on packing pays, alternating within one run:
-   * 128x784x256 +11%, 64x784x128 +11%, W2 and W1 +4%. A row-major A is always packed: six row streams read in
-   * place ran 20-50% slower.
+   * 0.78, 128x256x10 0.83-0.85, 512x1024x10 (W3's output layer) 0.78, 64x784x32 1.01; from two panels on packing
+   * pays, alternating within one run: 128x784x256 +11%, 64x784x128 +11%, W2 and W1 +4%. A row-major A is always
+   * packed: six row streams read in place ran 20-50% slower.
    */
   private static boolean direct(Operands x, int n) {
     return x.ars() == 1 && n <= NR;
