@@ -13,6 +13,12 @@ import org.slf4j.LoggerFactory;
 public final class Kernels {
   /** System property forcing the kernel: {@code vector} or {@code scalar}. */
   public static final String KERNEL_PROPERTY = "backprop.kernel";
+  /**
+   * System property choosing the rows of the vector kernels' micro-tile, {@code 4} or {@code 6}. By default 6,
+   * and 4 from JDK 25, whose JIT ran the six-row micro-kernel at about 60% of its JDK 17 speed here. Results
+   * do not depend on it: every element of a product is summed in the same order whatever the tile.
+   */
+  public static final String ROWS_PROPERTY = "backprop.kernel.rows";
   /** System property with the number of compute threads. */
   public static final String THREADS_PROPERTY = "backprop.threads";
 
@@ -55,6 +61,18 @@ public final class Kernels {
   /** Whether the Vector API kernels are in use. */
   public static boolean vectorized() {
     return floats() instanceof VectorFloatKernels;
+  }
+
+  /** The rows of the vector kernels' micro-tile: {@link #ROWS_PROPERTY}, else chosen by the JDK's release. */
+  static int tileRows() {
+    String value = System.getProperty(ROWS_PROPERTY);
+    if (value != null) {
+      if (value.trim().equals("4") || value.trim().equals("6")) {
+        return Integer.parseInt(value.trim());
+      }
+      LOG.warn("ignoring -D{}={}: expected 4 or 6", ROWS_PROPERTY, value);
+    }
+    return Runtime.version().feature() >= 25 ? 4 : 6;
   }
 
   private static int defaultThreads() {

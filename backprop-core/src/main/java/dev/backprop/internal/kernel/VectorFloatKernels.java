@@ -22,6 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
  * the JIT ran out of registers and the kernel ran at a third of the speed (measured 14 against 45 GFLOP/s on
  * 128x784x256); six rows a constant KC apart cost no register.
  *
+ * <p>From JDK 25, MR is 4 (see {@link Kernels#ROWS_PROPERTY}): its C2 compiles the six-row micro-kernel to about
+ * 60% of JDK 17's speed, and a copy of the kernel alone ran as fast again with four rows, which looks like
+ * register pressure (8 accumulators leave room for the broadcasts). Products with two threads, alternating
+ * processes on JDK 25: X W, A^T delta and delta W^T 512x784x1024 105-125 GFLOP/s against 64-69 with six rows,
+ * 128x784x256 77-113 against 59-70; training W1 +36-47%, W2 +33-44%, W3 +52-75%. On JDK 17 four rows measured
+ * 0.81-1.14 on those products and 0.86-1.01 in training, so it keeps six. Every method with the row count in
+ * its body comes in both sizes; C2 folds the choice, since MR is a constant of the class.
+ *
  * <p>Every element of C is the sum over the k-blocks in order, each block summed in p order by one FMA
  * chain, so the result depends on nothing but the shapes. Work is split between threads by tiles of C
  * (columns when there are enough, else rows), never inside a sum.
@@ -31,8 +39,8 @@ final class VectorFloatKernels implements FloatKernels {
   private static final int L = S.length();
   /** Columns of C per micro-tile. */
   static final int NR = 2 * L;
-  /** Rows of C per micro-tile. */
-  static final int MR = 6;
+  /** Rows of C per micro-tile: 6, or 4 from JDK 25 (see the class comment). */
+  static final int MR = Kernels.tileRows();
   /**
    * Values of p per block. 1024 covers every layer of the standard workloads in one block, so each tile of
    * C is written once instead of read and written again per block: with 256, merging the partial sums
@@ -59,7 +67,9 @@ final class VectorFloatKernels implements FloatKernels {
 
   @Override
   public String name() {
-    return "vector (" + L + " float lanes, " + pool.threads() + " thread" + (pool.threads() == 1 ? "" : "s") + ")";
+    int threads = pool.threads();
+    return "vector (" + L + " float lanes, " + MR + " x " + NR + " tiles, " + threads + " thread"
+        + (threads == 1 ? "" : "s") + ")";
   }
 
   @Override
@@ -268,9 +278,19 @@ final class VectorFloatKernels implements FloatKernels {
             int outOff = whole ? i * n + j : 0;
             int ldo = whole ? n : NR;
             if (direct && rp < fullPanels) {
-              microTransposed(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, out, outOff, ldo);
+              if (MR == 4) {
+                microTransposed4(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, out, outOff, ldo);
+              } else {
+                microTransposed(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, out, outOff, ldo);
+              }
             } else if (rowLayout) {
-              microRows(ap, rp * MR * KC, s.b, panel * NR * kc, kc, out, outOff, ldo);
+              if (MR == 4) {
+                microRows4(ap, rp * MR * KC, s.b, panel * NR * kc, kc, out, outOff, ldo);
+              } else {
+                microRows(ap, rp * MR * KC, s.b, panel * NR * kc, kc, out, outOff, ldo);
+              }
+            } else if (MR == 4) {
+              microPacked4(ap, aBase + rp * MR * kc, s.b, panel * NR * kc, kc, out, outOff, ldo);
             } else {
               microPacked(ap, aBase + rp * MR * kc, s.b, panel * NR * kc, kc, out, outOff, ldo);
             }
@@ -313,7 +333,21 @@ final class VectorFloatKernels implements FloatKernels {
       }
       return;
     }
-    if (acs == 1) {
+    if (acs == 1 && MR == 4) {
+      // A row-major: four rows read side by side
+      for (int panel = 0; panel < full; panel++) {
+        int s0 = (i0 + panel * MR) * ars + p0;
+        int s1 = s0 + ars;
+        int s2 = s1 + ars;
+        int s3 = s2 + ars;
+        for (int p = 0, d = dst + panel * MR * kc; p < kc; p++, d += MR) {
+          packed[d] = a[s0 + p];
+          packed[d + 1] = a[s1 + p];
+          packed[d + 2] = a[s2 + p];
+          packed[d + 3] = a[s3 + p];
+        }
+      }
+    } else if (acs == 1) {
       // A row-major: six rows read side by side
       for (int panel = 0; panel < full; panel++) {
         int s0 = (i0 + panel * MR) * ars + p0;
@@ -361,12 +395,9 @@ final class VectorFloatKernels implements FloatKernels {
         FloatVector.fromArray(S, a, src).intoArray(packed, d);
       }
       for (; d < end; d += MR, src += acs) {
-        packed[d] = a[src];
-        packed[d + 1] = a[src + 1];
-        packed[d + 2] = a[src + 2];
-        packed[d + 3] = a[src + 3];
-        packed[d + 4] = a[src + 4];
-        packed[d + 5] = a[src + 5];
+        for (int r = 0; r < MR; r++) {
+          packed[d + r] = a[src + r];
+        }
       }
     }
   }
@@ -641,6 +672,114 @@ final class VectorFloatKernels implements FloatKernels {
     c41.intoArray(out, outOff + 4 * ldo + L);
     c50.intoArray(out, outOff + 5 * ldo);
     c51.intoArray(out, outOff + 5 * ldo + L);
+  }
+
+
+  /*
+   * The same three micro-kernels for tiles of four rows (MR = 4): 8 vector accumulators instead of 12, per step 2
+   * vector loads, 4 broadcasts and 8 fused multiply-adds. See ROWS_PROPERTY for when they run.
+   */
+
+  /** {@link #microTransposed} for MR = 4. */
+  private static void microTransposed4(float[] ap, int aOff, int aStride, float[] bp, int bOff, int kc,
+      float[] out, int outOff, int ldo) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    int o = aOff;
+    for (int bo = bOff, end = bOff + kc * NR; bo < end; bo += NR, o += aStride) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+      FloatVector x = FloatVector.broadcast(S, ap[o]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[o + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[o + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[o + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+    }
+    c00.intoArray(out, outOff);
+    c01.intoArray(out, outOff + L);
+    c10.intoArray(out, outOff + ldo);
+    c11.intoArray(out, outOff + ldo + L);
+    c20.intoArray(out, outOff + 2 * ldo);
+    c21.intoArray(out, outOff + 2 * ldo + L);
+    c30.intoArray(out, outOff + 3 * ldo);
+    c31.intoArray(out, outOff + 3 * ldo + L);
+  }
+
+  /** {@link #microPacked} for MR = 4. */
+  private static void microPacked4(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] out, int outOff,
+      int ldo) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    int end = aOff + kc * MR;
+    for (int o = aOff, bo = bOff; o < end; o += MR, bo += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+      FloatVector x = FloatVector.broadcast(S, ap[o]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[o + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[o + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[o + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+    }
+    c00.intoArray(out, outOff);
+    c01.intoArray(out, outOff + L);
+    c10.intoArray(out, outOff + ldo);
+    c11.intoArray(out, outOff + ldo + L);
+    c20.intoArray(out, outOff + 2 * ldo);
+    c21.intoArray(out, outOff + 2 * ldo + L);
+    c30.intoArray(out, outOff + 3 * ldo);
+    c31.intoArray(out, outOff + 3 * ldo + L);
+  }
+
+  /** {@link #microRows} for MR = 4. */
+  private static void microRows4(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] out, int outOff,
+      int ldo) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    int end = aOff + kc;
+    for (int o = aOff, bo = bOff; o < end; o++, bo += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+      FloatVector x = FloatVector.broadcast(S, ap[o]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[o + KC]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[o + 2 * KC]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[o + 3 * KC]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+    }
+    c00.intoArray(out, outOff);
+    c01.intoArray(out, outOff + L);
+    c10.intoArray(out, outOff + ldo);
+    c11.intoArray(out, outOff + ldo + L);
+    c20.intoArray(out, outOff + 2 * ldo);
+    c21.intoArray(out, outOff + 2 * ldo + L);
+    c30.intoArray(out, outOff + 3 * ldo);
+    c31.intoArray(out, outOff + 3 * ldo + L);
   }
 
   /**
