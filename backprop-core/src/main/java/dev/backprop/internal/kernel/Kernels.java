@@ -15,8 +15,10 @@ public final class Kernels {
   public static final String KERNEL_PROPERTY = "backprop.kernel";
   /**
    * System property choosing the rows of the vector kernels' micro-tile, {@code 4} or {@code 6}. By default 6,
-   * and 4 from JDK 25, whose JIT ran the six-row micro-kernel at about 60% of its JDK 17 speed here. Results
-   * do not depend on it: every element of a product is summed in the same order whatever the tile.
+   * and 4 from JDK 25 with 8 float lanes (AVX2, 16 vector registers), where the JIT ran the six-row
+   * micro-kernel at about 60% of its JDK 17 speed. With 16 lanes (AVX-512, 32 registers) the six-row kernel
+   * had measured the same on JDK 17 and 25, so it keeps six. Results do not depend on it: every element of a
+   * product is summed in the same order whatever the tile.
    */
   public static final String ROWS_PROPERTY = "backprop.kernel.rows";
   /** System property with the number of compute threads. */
@@ -63,8 +65,11 @@ public final class Kernels {
     return floats() instanceof VectorFloatKernels;
   }
 
-  /** The rows of the vector kernels' micro-tile: {@link #ROWS_PROPERTY}, else chosen by the JDK's release. */
-  static int tileRows() {
+  /**
+   * The rows of the vector kernels' micro-tile for vectors of {@code lanes} floats: {@link #ROWS_PROPERTY}, else
+   * chosen by the JDK's release and the lanes.
+   */
+  static int tileRows(int lanes) {
     String value = System.getProperty(ROWS_PROPERTY);
     if (value != null) {
       if (value.trim().equals("4") || value.trim().equals("6")) {
@@ -72,7 +77,7 @@ public final class Kernels {
       }
       LOG.warn("ignoring -D{}={}: expected 4 or 6", ROWS_PROPERTY, value);
     }
-    return Runtime.version().feature() >= 25 ? 4 : 6;
+    return lanes == 8 && Runtime.version().feature() >= 25 ? 4 : 6;
   }
 
   private static int defaultThreads() {

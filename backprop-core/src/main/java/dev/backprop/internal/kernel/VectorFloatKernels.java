@@ -23,13 +23,13 @@ import jdk.incubator.vector.VectorSpecies;
  * the JIT ran out of registers and the kernel ran at a third of the speed (measured 14 against 45 GFLOP/s on
  * 128x784x256); six rows a constant KC apart cost no register.
  *
- * <p>From JDK 25, MR is 4 (see {@link Kernels#ROWS_PROPERTY}): its C2 compiles the six-row micro-kernel to about
- * 60% of JDK 17's speed, and a copy of the kernel alone ran as fast again with four rows, which looks like
- * register pressure (8 accumulators leave room for the broadcasts). Products with two threads, alternating
- * processes on JDK 25: X W, A^T delta and delta W^T 512x784x1024 105-125 GFLOP/s against 64-69 with six rows,
- * 128x784x256 77-113 against 59-70; training W1 +36-47%, W2 +33-44%, W3 +52-75%. On JDK 17 four rows measured
- * 0.81-1.14 on those products and 0.86-1.01 in training, so it keeps six. Every method with the row count in
- * its body comes in both sizes; C2 folds the choice, since MR is a constant of the class.
+ * <p>From JDK 25, with 8 lanes, MR is 4 (see {@link Kernels#ROWS_PROPERTY}): its C2 compiles the six-row
+ * micro-kernel to about 60% of JDK 17's speed, and a copy of the kernel alone ran as fast again with four rows,
+ * which looks like register pressure (8 accumulators leave room for the broadcasts). Products with two
+ * threads, alternating processes on JDK 25: X W, A^T delta and delta W^T 512x784x1024 105-125 GFLOP/s against
+ * 64-69 with six rows, 128x784x256 77-113 against 59-70; training W1 +36-47%, W2 +33-44%, W3 +52-75%. On JDK 17
+ * four rows measured 0.81-1.14 on those products and 0.86-1.01 in training, so it keeps six. Every method with
+ * the row count in its body comes in both sizes; C2 folds the choice, since MR is a constant of the class.
  *
  * <p>Every element of C is the sum over the k-blocks in order, each block summed in p order by one FMA
  * chain, so the result depends on nothing but the shapes. Work is split between threads by tiles of C
@@ -40,8 +40,8 @@ final class VectorFloatKernels implements FloatKernels {
   private static final int L = S.length();
   /** Columns of C per micro-tile. */
   static final int NR = 2 * L;
-  /** Rows of C per micro-tile: 6, or 4 from JDK 25 (see the class comment). */
-  static final int MR = Kernels.tileRows();
+  /** Rows of C per micro-tile: 6, or 4 from JDK 25 with 8 lanes (see the class comment). */
+  static final int MR = Kernels.tileRows(L);
   /**
    * Values of p per block. 1024 covers every layer of the standard workloads in one block, so each tile of
    * C is written once instead of read and written again per block: with 256, merging the partial sums

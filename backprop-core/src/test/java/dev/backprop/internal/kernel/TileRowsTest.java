@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** How the rows of the vector kernels' micro-tile are chosen: the property when it is valid, else by JDK release. */
+/**
+ * How the rows of the vector kernels' micro-tile are chosen: the property when it is valid, else by JDK release
+ * and float lanes.
+ */
 class TileRowsTest {
   private final String before = System.getProperty(Kernels.ROWS_PROPERTY);
 
@@ -23,24 +26,31 @@ class TileRowsTest {
   }
 
   @Test
+  void sixteenLanesKeepSixRowsOnEveryRelease() {
+    System.clearProperty(Kernels.ROWS_PROPERTY);
+    assertEquals(6, Kernels.tileRows(16));
+    assertEquals(6, Kernels.tileRows(4));
+  }
+
+  @Test
   void withoutThePropertyTheJdkReleaseDecides() {
     System.clearProperty(Kernels.ROWS_PROPERTY);
-    assertEquals(byRelease(), Kernels.tileRows());
+    assertEquals(byRelease(), Kernels.tileRows(8));
   }
 
   @Test
   void thePropertyChoosesFourOrSix() {
     System.setProperty(Kernels.ROWS_PROPERTY, "4");
-    assertEquals(4, Kernels.tileRows());
+    assertEquals(4, Kernels.tileRows(8));
     System.setProperty(Kernels.ROWS_PROPERTY, " 6 ");
-    assertEquals(6, Kernels.tileRows());
+    assertEquals(6, Kernels.tileRows(8));
   }
 
   @Test
   void anyOtherValueIsIgnored() {
     for (String bad : new String[] {"5", "8", "", "four", "-4"}) {
       System.setProperty(Kernels.ROWS_PROPERTY, bad);
-      assertEquals(byRelease(), Kernels.tileRows(), bad);
+      assertEquals(byRelease(), Kernels.tileRows(8), bad);
     }
   }
 }
