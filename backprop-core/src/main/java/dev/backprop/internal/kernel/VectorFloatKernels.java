@@ -28,8 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  * which looks like register pressure (8 accumulators leave room for the broadcasts). Products with two
  * threads, alternating processes on JDK 25: X W, A^T delta and delta W^T 512x784x1024 105-125 GFLOP/s against
  * 64-69 with six rows, 128x784x256 77-113 against 59-70; training W1 +36-47%, W2 +33-44%, W3 +52-75%. On JDK 17
- * four rows measured 0.81-1.14 on those products and 0.86-1.01 in training, so it keeps six. Every method with
- * the row count in its body comes in both sizes; C2 folds the choice, since MR is a constant of the class.
+ * four rows measured 0.81-1.14 on those products and 0.86-1.01 in training, so it keeps six. The micro-kernels
+ * and the row-major packing keep rows 4 and 5 behind {@code if (MR == 6)}: MR is a constant of the class, so C2
+ * folds the test, and each compiles as if written for its tile alone.
  *
  * <p>Every element of C is the sum over the k-blocks in order, each block summed in p order by one FMA
  * chain, so the result depends on nothing but the shapes. Work is split between threads by tiles of C
@@ -279,19 +280,9 @@ final class VectorFloatKernels implements FloatKernels {
             int outOff = whole ? i * n + j : 0;
             int ldo = whole ? n : NR;
             if (direct && rp < fullPanels) {
-              if (MR == 4) {
-                microTransposed4(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, out, outOff, ldo);
-              } else {
-                microTransposed(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, out, outOff, ldo);
-              }
+              microTransposed(x.a(), i + p0 * x.acs(), x.acs(), s.b, panel * NR * kc, kc, out, outOff, ldo);
             } else if (rowLayout) {
-              if (MR == 4) {
-                microRows4(ap, rp * MR * KC, s.b, panel * NR * kc, kc, out, outOff, ldo);
-              } else {
-                microRows(ap, rp * MR * KC, s.b, panel * NR * kc, kc, out, outOff, ldo);
-              }
-            } else if (MR == 4) {
-              microPacked4(ap, aBase + rp * MR * kc, s.b, panel * NR * kc, kc, out, outOff, ldo);
+              microRows(ap, rp * MR * KC, s.b, panel * NR * kc, kc, out, outOff, ldo);
             } else {
               microPacked(ap, aBase + rp * MR * kc, s.b, panel * NR * kc, kc, out, outOff, ldo);
             }
@@ -334,27 +325,14 @@ final class VectorFloatKernels implements FloatKernels {
       }
       return;
     }
-    if (acs == 1 && MR == 4) {
-      // A row-major: four rows read side by side
+    if (acs == 1) {
+      // A row-major: MR rows read side by side
       for (int panel = 0; panel < full; panel++) {
         int s0 = (i0 + panel * MR) * ars + p0;
         int s1 = s0 + ars;
         int s2 = s1 + ars;
         int s3 = s2 + ars;
-        for (int p = 0, d = dst + panel * MR * kc; p < kc; p++, d += MR) {
-          packed[d] = a[s0 + p];
-          packed[d + 1] = a[s1 + p];
-          packed[d + 2] = a[s2 + p];
-          packed[d + 3] = a[s3 + p];
-        }
-      }
-    } else if (acs == 1) {
-      // A row-major: six rows read side by side
-      for (int panel = 0; panel < full; panel++) {
-        int s0 = (i0 + panel * MR) * ars + p0;
-        int s1 = s0 + ars;
-        int s2 = s1 + ars;
-        int s3 = s2 + ars;
+        // rows 4 and 5 are read only when MR is 6
         int s4 = s3 + ars;
         int s5 = s4 + ars;
         for (int p = 0, d = dst + panel * MR * kc; p < kc; p++, d += MR) {
@@ -362,8 +340,10 @@ final class VectorFloatKernels implements FloatKernels {
           packed[d + 1] = a[s1 + p];
           packed[d + 2] = a[s2 + p];
           packed[d + 3] = a[s3 + p];
-          packed[d + 4] = a[s4 + p];
-          packed[d + 5] = a[s5 + p];
+          if (MR == 6) {
+            packed[d + 4] = a[s4 + p];
+            packed[d + 5] = a[s5 + p];
+          }
         }
       }
     } else {
@@ -597,7 +577,7 @@ final class VectorFloatKernels implements FloatKernels {
    *
    * <p>out[outOff + r * ldo + q] = sum over p of ap[p][r] bp[p][q], for r below MR and q below NR: the
    * register-blocked core, 12 vector accumulators, per step 2 vector loads, 6 broadcasts and 12 fused
-   * multiply-adds.
+   * multiply-adds (8, 2, 4 and 8 with four rows).
    */
   private static void microTransposed(float[] ap, int aOff, int aStride, float[] bp, int bOff, int kc,
       float[] out, int outOff, int ldo) {
@@ -625,12 +605,14 @@ final class VectorFloatKernels implements FloatKernels {
       x = FloatVector.broadcast(S, ap[o + 3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[o + 4]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[o + 5]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
+      if (MR == 6) {
+        x = FloatVector.broadcast(S, ap[o + 4]);
+        c40 = x.fma(b0, c40);
+        c41 = x.fma(b1, c41);
+        x = FloatVector.broadcast(S, ap[o + 5]);
+        c50 = x.fma(b0, c50);
+        c51 = x.fma(b1, c51);
+      }
     }
     c00.intoArray(out, outOff);
     c01.intoArray(out, outOff + L);
@@ -640,10 +622,12 @@ final class VectorFloatKernels implements FloatKernels {
     c21.intoArray(out, outOff + 2 * ldo + L);
     c30.intoArray(out, outOff + 3 * ldo);
     c31.intoArray(out, outOff + 3 * ldo + L);
-    c40.intoArray(out, outOff + 4 * ldo);
-    c41.intoArray(out, outOff + 4 * ldo + L);
-    c50.intoArray(out, outOff + 5 * ldo);
-    c51.intoArray(out, outOff + 5 * ldo + L);
+    if (MR == 6) {
+      c40.intoArray(out, outOff + 4 * ldo);
+      c41.intoArray(out, outOff + 4 * ldo + L);
+      c50.intoArray(out, outOff + 5 * ldo);
+      c51.intoArray(out, outOff + 5 * ldo + L);
+    }
   }
 
   /**
@@ -653,7 +637,7 @@ final class VectorFloatKernels implements FloatKernels {
    *
    * <p>out[outOff + r * ldo + q] = sum over p of ap[p][r] bp[p][q], for r below MR and q below NR: the
    * register-blocked core, 12 vector accumulators, per step 2 vector loads, 6 broadcasts and 12 fused
-   * multiply-adds.
+   * multiply-adds (8, 2, 4 and 8 with four rows).
    */
   private static void microPacked(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] out, int outOff,
       int ldo) {
@@ -681,12 +665,14 @@ final class VectorFloatKernels implements FloatKernels {
       x = FloatVector.broadcast(S, ap[o + 3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[o + 4]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[o + 5]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
+      if (MR == 6) {
+        x = FloatVector.broadcast(S, ap[o + 4]);
+        c40 = x.fma(b0, c40);
+        c41 = x.fma(b1, c41);
+        x = FloatVector.broadcast(S, ap[o + 5]);
+        c50 = x.fma(b0, c50);
+        c51 = x.fma(b1, c51);
+      }
     }
     c00.intoArray(out, outOff);
     c01.intoArray(out, outOff + L);
@@ -696,10 +682,12 @@ final class VectorFloatKernels implements FloatKernels {
     c21.intoArray(out, outOff + 2 * ldo + L);
     c30.intoArray(out, outOff + 3 * ldo);
     c31.intoArray(out, outOff + 3 * ldo + L);
-    c40.intoArray(out, outOff + 4 * ldo);
-    c41.intoArray(out, outOff + 4 * ldo + L);
-    c50.intoArray(out, outOff + 5 * ldo);
-    c51.intoArray(out, outOff + 5 * ldo + L);
+    if (MR == 6) {
+      c40.intoArray(out, outOff + 4 * ldo);
+      c41.intoArray(out, outOff + 4 * ldo + L);
+      c50.intoArray(out, outOff + 5 * ldo);
+      c51.intoArray(out, outOff + 5 * ldo + L);
+    }
   }
 
   /**
@@ -733,12 +721,14 @@ final class VectorFloatKernels implements FloatKernels {
       x = FloatVector.broadcast(S, ap[o + 3 * KC]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[o + 4 * KC]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[o + 5 * KC]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
+      if (MR == 6) {
+        x = FloatVector.broadcast(S, ap[o + 4 * KC]);
+        c40 = x.fma(b0, c40);
+        c41 = x.fma(b1, c41);
+        x = FloatVector.broadcast(S, ap[o + 5 * KC]);
+        c50 = x.fma(b0, c50);
+        c51 = x.fma(b1, c51);
+      }
     }
     c00.intoArray(out, outOff);
     c01.intoArray(out, outOff + L);
@@ -748,119 +738,14 @@ final class VectorFloatKernels implements FloatKernels {
     c21.intoArray(out, outOff + 2 * ldo + L);
     c30.intoArray(out, outOff + 3 * ldo);
     c31.intoArray(out, outOff + 3 * ldo + L);
-    c40.intoArray(out, outOff + 4 * ldo);
-    c41.intoArray(out, outOff + 4 * ldo + L);
-    c50.intoArray(out, outOff + 5 * ldo);
-    c51.intoArray(out, outOff + 5 * ldo + L);
-  }
-
-
-  /*
-   * The same three micro-kernels for tiles of four rows (MR = 4): 8 vector accumulators instead of 12, per step 2
-   * vector loads, 4 broadcasts and 8 fused multiply-adds. See ROWS_PROPERTY for when they run.
-   */
-
-  /** {@link #microTransposed} for MR = 4. */
-  private static void microTransposed4(float[] ap, int aOff, int aStride, float[] bp, int bOff, int kc,
-      float[] out, int outOff, int ldo) {
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-    int o = aOff;
-    for (int bo = bOff, end = bOff + kc * NR; bo < end; bo += NR, o += aStride) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-      FloatVector x = FloatVector.broadcast(S, ap[o]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[o + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[o + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[o + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
+    if (MR == 6) {
+      c40.intoArray(out, outOff + 4 * ldo);
+      c41.intoArray(out, outOff + 4 * ldo + L);
+      c50.intoArray(out, outOff + 5 * ldo);
+      c51.intoArray(out, outOff + 5 * ldo + L);
     }
-    c00.intoArray(out, outOff);
-    c01.intoArray(out, outOff + L);
-    c10.intoArray(out, outOff + ldo);
-    c11.intoArray(out, outOff + ldo + L);
-    c20.intoArray(out, outOff + 2 * ldo);
-    c21.intoArray(out, outOff + 2 * ldo + L);
-    c30.intoArray(out, outOff + 3 * ldo);
-    c31.intoArray(out, outOff + 3 * ldo + L);
   }
 
-  /** {@link #microPacked} for MR = 4. */
-  private static void microPacked4(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] out, int outOff,
-      int ldo) {
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-    int end = aOff + kc * MR;
-    for (int o = aOff, bo = bOff; o < end; o += MR, bo += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-      FloatVector x = FloatVector.broadcast(S, ap[o]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[o + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[o + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[o + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-    }
-    c00.intoArray(out, outOff);
-    c01.intoArray(out, outOff + L);
-    c10.intoArray(out, outOff + ldo);
-    c11.intoArray(out, outOff + ldo + L);
-    c20.intoArray(out, outOff + 2 * ldo);
-    c21.intoArray(out, outOff + 2 * ldo + L);
-    c30.intoArray(out, outOff + 3 * ldo);
-    c31.intoArray(out, outOff + 3 * ldo + L);
-  }
-
-  /** {@link #microRows} for MR = 4. */
-  private static void microRows4(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] out, int outOff,
-      int ldo) {
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-    int end = aOff + kc;
-    for (int o = aOff, bo = bOff; o < end; o++, bo += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-      FloatVector x = FloatVector.broadcast(S, ap[o]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[o + KC]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[o + 2 * KC]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[o + 3 * KC]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-    }
-    c00.intoArray(out, outOff);
-    c01.intoArray(out, outOff + L);
-    c10.intoArray(out, outOff + ldo);
-    c11.intoArray(out, outOff + ldo + L);
-    c20.intoArray(out, outOff + 2 * ldo);
-    c21.intoArray(out, outOff + 2 * ldo + L);
-    c30.intoArray(out, outOff + 3 * ldo);
-    c31.intoArray(out, outOff + 3 * ldo + L);
-  }
 
   /**
    * Writes (first k-block) or adds (later blocks) the valid rows x cols of a micro-tile into C, and after the
