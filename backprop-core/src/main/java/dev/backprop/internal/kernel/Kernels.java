@@ -72,8 +72,9 @@ public final class Kernels {
   static int tileRows(int lanes) {
     String value = System.getProperty(ROWS_PROPERTY);
     if (value != null) {
-      if (value.trim().equals("4") || value.trim().equals("6")) {
-        return Integer.parseInt(value.trim());
+      String rows = value.trim();
+      if (rows.equals("4") || rows.equals("6")) {
+        return Integer.parseInt(rows);
       }
       LOG.warn("ignoring -D{}={}: expected 4 or 6", ROWS_PROPERTY, value);
     }
