@@ -386,9 +386,18 @@ final class VectorFloatKernels implements FloatKernels {
   /** The last, partial panel: rows i..i1 and zeros below them. */
   private static void packPartial(float[] a, int ars, int acs, float[] packed, int base, int i, int i1, int p0,
       int kc) {
-    for (int r = 0; r < MR; r++) {
-      for (int p = 0; p < kc; p++) {
-        packed[base + p * MR + r] = i + r < i1 ? a[(i + r) * ars + (p0 + p) * acs] : 0f;
+    // p outermost, each p's rows then its zeros: the panel is written in order, with no conditional per value
+    // (A^T delta 64x128x10 and 128x256x10 +5-7% together with the change to packB's partial panels)
+    int rows = i1 - i;
+    for (int p = 0; p < kc; p++) {
+      int src = i * ars + (p0 + p) * acs;
+      int d = base + p * MR;
+      int r = 0;
+      for (; r < rows; r++) {
+        packed[d + r] = a[src + r * ars];
+      }
+      for (; r < MR; r++) {
+        packed[d + r] = 0f;
       }
     }
   }
@@ -437,11 +446,20 @@ final class VectorFloatKernels implements FloatKernels {
       return;
     }
     if (bcs == 1) {
+      // a partial panel (an output layer's 10 columns): its columns, L at a time while they last, then zeros.
+      // Alternating within one run against a conditional per value: X W 64x128x10 +25%, 128x256x10 +10%
       for (int p = 0; p < kc; p++) {
         int src = (p0 + p) * brs + j;
         int dst = off + p * NR;
-        for (int q = 0; q < NR; q++) {
-          packed[dst + q] = q < cols ? b[src + q] : 0f;
+        int q = 0;
+        for (; q + L <= cols; q += L) {
+          FloatVector.fromArray(S, b, src + q).intoArray(packed, dst + q);
+        }
+        for (; q < cols; q++) {
+          packed[dst + q] = b[src + q];
+        }
+        for (; q < NR; q++) {
+          packed[dst + q] = 0f;
         }
       }
       return;
