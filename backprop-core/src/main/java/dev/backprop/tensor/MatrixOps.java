@@ -94,7 +94,7 @@ public final class MatrixOps {
     out.requireShape(1, a.cols(), "column sums output");
     DType t = sameType(a, out, out);
     if (t == DType.FLOAT32) {
-      ScalarKernels.columnSums(a.floats(), out.floats(), a.rows(), a.cols());
+      Kernels.floats().columnSums(a.floats(), out.floats(), a.rows(), a.cols());
     } else {
       ScalarKernels.columnSums(a.doubles(), out.doubles(), a.rows(), a.cols());
     }

@@ -32,6 +32,13 @@ public interface FloatKernels {
   /** delta[i] = z[i] &gt; 0 ? gradA[i] : 0 for i &lt; n: relu's backward pass. */
   void reluBackward(float[] z, float[] gradA, float[] delta, int n);
 
+  /**
+   * out[j] = a[j] + a[n + j] + ... + a[(m - 1) n + j] for j &lt; n, a being m x n row-major: each column added
+   * up in float, row after row from 0, so every implementation gives the same bits. The bias gradient, delta
+   * summed over the batch.
+   */
+  void columnSums(float[] a, float[] out, int m, int n);
+
   /** Whether no element of x is NaN or infinite. */
   boolean allFinite(float[] x);
 

@@ -50,6 +50,11 @@ final class ScalarFloatKernels implements FloatKernels {
   }
 
   @Override
+  public void columnSums(float[] a, float[] out, int m, int n) {
+    ScalarKernels.columnSums(a, out, m, n);
+  }
+
+  @Override
   public boolean allFinite(float[] x) {
     return ScalarKernels.allFinite(x);
   }

@@ -903,6 +903,26 @@ final class VectorFloatKernels implements FloatKernels {
     }
   }
 
+  /**
+   * Row by row into out, L columns at a time, so each column is summed in row order as in the scalar loop,
+   * which C2 left scalar: A^T delta's companion db for W1 (64 x 128) took 5.6 us a batch on two threads.
+   */
+  @Override
+  public void columnSums(float[] a, float[] out, int m, int n) {
+    Arrays.fill(out, 0, n, 0f);
+    int bound = S.loopBound(n);
+    for (int i = 0; i < m; i++) {
+      int row = i * n;
+      int j = 0;
+      for (; j < bound; j += L) {
+        FloatVector.fromArray(S, out, j).add(FloatVector.fromArray(S, a, row + j)).intoArray(out, j);
+      }
+      for (; j < n; j++) {
+        out[j] += a[row + j];
+      }
+    }
+  }
+
   @Override
   public boolean allFinite(float[] x) {
     int n = x.length;

@@ -187,6 +187,36 @@ class KernelParityTest {
   }
 
   @org.junit.jupiter.api.Test
+  void columnSumsAgreeBitForBitWithRowOrder() {
+    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
+    FloatKernels scalar = new ScalarFloatKernels();
+    FloatKernels vector = VectorSupport.create(twoPool);
+    for (int m : new int[] {1, 3, 17, 64, 65}) {
+      for (int n : new int[] {1, 7, 8, 10, 17, 128, 1025}) {
+        SeededRandom r = new SeededRandom(31L * m + n);
+        float[] a = random(r, m * n);
+        // values of very different sizes, so that another order of the additions would round differently
+        for (int i = 0; i < a.length; i += 3) {
+          a[i] *= 1e6f;
+        }
+        float[] expected = new float[n];
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            expected[j] += a[i * n + j];
+          }
+        }
+        // out holds something beforehand, which the sums replace
+        float[] viaScalar = random(r, n);
+        float[] viaVector = random(r, n);
+        scalar.columnSums(a, viaScalar, m, n);
+        vector.columnSums(a, viaVector, m, n);
+        assertArrayEquals(expected, viaScalar, "scalar column sums, " + m + "x" + n);
+        assertArrayEquals(expected, viaVector, "vector column sums, " + m + "x" + n);
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
   void byteGatherAgreesBitForBitWithTheDivision() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
     FloatKernels scalar = new ScalarFloatKernels();
