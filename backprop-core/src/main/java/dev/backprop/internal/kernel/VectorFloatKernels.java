@@ -904,8 +904,8 @@ final class VectorFloatKernels implements FloatKernels {
   }
 
   /**
-   * Row by row into out, L columns at a time, so each column is summed in row order as in the scalar loop,
-   * which C2 left scalar: A^T delta's companion db for W1 (64 x 128) took 5.6 us a batch on two threads.
+   * Row by row into out, L columns at a time, so each column is still summed in row order, as in the scalar
+   * loop, which C2 leaves scalar (W1's db1, 64 x 128: 5.1 us against 1.1 here, alternating within one run).
    */
   @Override
   public void columnSums(float[] a, float[] out, int m, int n) {
