@@ -809,12 +809,29 @@ final class VectorFloatKernels implements FloatKernels {
     }
   }
 
+  /**
+   * Values of the sigmoid per task when it is split between threads. At about 1.7 ns a value (an exp and a
+   * division), W1's hidden layer (64 x 128) took 14 us on the calling thread while the worker waited. Alternating
+   * within one run, split from 4096 values against never: W1 1.06 (quartiles 1.04-1.09) and 1.02 (0.96-1.07).
+   */
+  private static final int SIGMOID_PART = 1 << 12;
+
   /** The float sigmoid of ReproducibleMath, the same operations lane by lane. */
   @Override
   public void sigmoid(float[] z, float[] a, int n) {
-    int bound = S.loopBound(n);
+    int tasks = pool.tasksFor(Long.MAX_VALUE, n / SIGMOID_PART);
+    if (tasks <= 1) {
+      sigmoid(z, a, 0, n);
+      return;
+    }
+    int chunks = (n + L - 1) / L;
+    pool.run(tasks, t -> sigmoid(z, a, split(chunks, tasks, t) * L, Math.min(n, split(chunks, tasks, t + 1) * L)));
+  }
+
+  private static void sigmoid(float[] z, float[] a, int from, int to) {
+    int bound = from + S.loopBound(to - from);
     float[] c = ReproducibleMath.F_TAYLOR;
-    int i = 0;
+    int i = from;
     for (; i < bound; i += L) {
       FloatVector x = FloatVector.fromArray(S, z, i);
       FloatVector t = x.abs().neg().max(ReproducibleMath.FLOAT_EXP_FLOOR);
@@ -836,7 +853,7 @@ final class VectorFloatKernels implements FloatKernels {
       FloatVector d = e.add(1f);
       e.blend(1f, x.compare(VectorOperators.GE, 0f)).div(d).intoArray(a, i);
     }
-    for (; i < n; i++) {
+    for (; i < to; i++) {
       a[i] = ReproducibleMath.sigmoid(z[i]);
     }
   }

@@ -21,9 +21,19 @@ class ActivationKernelTest {
   void vectorGivesTheScalarBitsAtEveryLengthAndValue() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
     FloatKernels scalar = new ScalarFloatKernels();
-    FloatKernels vector = VectorSupport.create(new ComputePool(1));
+    ComputePool two = new ComputePool(2);
+    try {
+      // one thread, and two, which split it from 4096 values on: 8192 and 8197 are split
+      compareSigmoids(scalar, VectorSupport.create(new ComputePool(1)));
+      compareSigmoids(scalar, VectorSupport.create(two));
+    } finally {
+      two.close();
+    }
+  }
+
+  private static void compareSigmoids(FloatKernels scalar, FloatKernels vector) {
     SeededRandom r = new SeededRandom(5);
-    for (int n : new int[] {0, 1, 3, 4, 7, 8, 9, 17, 63, 64, 65, 1000}) {
+    for (int n : new int[] {0, 1, 3, 4, 7, 8, 9, 17, 63, 64, 65, 1000, 4096, 8192, 8197}) {
       float[] z = new float[n + 3];
       for (int i = 0; i < z.length; i++) {
         z[i] = i < EDGES.length && n >= EDGES.length ? EDGES[i] : (float) (r.nextGaussian() * (i % 3 == 0 ? 30 : 4));
