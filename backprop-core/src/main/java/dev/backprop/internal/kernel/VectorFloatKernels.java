@@ -824,8 +824,7 @@ final class VectorFloatKernels implements FloatKernels {
       sigmoid(z, a, 0, n);
       return;
     }
-    int chunks = (n + L - 1) / L;
-    pool.run(tasks, t -> sigmoid(z, a, split(chunks, tasks, t) * L, Math.min(n, split(chunks, tasks, t + 1) * L)));
+    inParts(n, tasks, (t, from, to) -> sigmoid(z, a, from, to));
   }
 
   private static void sigmoid(float[] z, float[] a, int from, int to) {
@@ -948,10 +947,7 @@ final class VectorFloatKernels implements FloatKernels {
       return allFinite(x, 0, n);
     }
     boolean[] finite = new boolean[tasks];
-    int chunks = (n + L - 1) / L;
-    pool.run(tasks, t -> {
-      finite[t] = allFinite(x, split(chunks, tasks, t) * L, Math.min(n, split(chunks, tasks, t + 1) * L));
-    });
+    inParts(n, tasks, (t, from, to) -> finite[t] = allFinite(x, from, to));
     for (boolean f : finite) {
       if (!f) {
         return false;
@@ -988,8 +984,7 @@ final class VectorFloatKernels implements FloatKernels {
       axpy(alpha, x, y, 0, n);
       return;
     }
-    int chunks = (n + L - 1) / L;
-    pool.run(tasks, t -> axpy(alpha, x, y, split(chunks, tasks, t) * L, Math.min(n, split(chunks, tasks, t + 1) * L)));
+    inParts(n, tasks, (t, from, to) -> axpy(alpha, x, y, from, to));
   }
 
   private static void axpy(float alpha, float[] x, float[] y, int from, int to) {
@@ -1001,6 +996,21 @@ final class VectorFloatKernels implements FloatKernels {
     for (; i < to; i++) {
       y[i] += alpha * x[i];
     }
+  }
+
+  /**
+   * Runs body(t, from, to) for t &lt; tasks on the pool, the parts cutting [0, n) at multiples of L, so that only
+   * the last part has a scalar tail. For element-wise passes, whose values do not depend on the cut.
+   */
+  private void inParts(int n, int tasks, Part body) {
+    int chunks = (n + L - 1) / L;
+    pool.run(tasks, t -> body.run(t, split(chunks, tasks, t) * L, Math.min(n, split(chunks, tasks, t + 1) * L)));
+  }
+
+  /** One part of an element-wise pass: task t covers [from, to). */
+  @FunctionalInterface
+  private interface Part {
+    void run(int t, int from, int to);
   }
 
   /** How many tasks an element-wise pass over n elements is split into: one below PARALLEL_ELEMENTS. */
@@ -1017,8 +1027,7 @@ final class VectorFloatKernels implements FloatKernels {
       adam(w, g, m, v, s, 0, n);
       return;
     }
-    int chunks = (n + L - 1) / L;
-    pool.run(tasks, t -> adam(w, g, m, v, s, split(chunks, tasks, t) * L, Math.min(n, split(chunks, tasks, t + 1) * L)));
+    inParts(n, tasks, (t, from, to) -> adam(w, g, m, v, s, from, to));
   }
 
   /** Element-wise updates are worth a second thread from this many elements on. */
