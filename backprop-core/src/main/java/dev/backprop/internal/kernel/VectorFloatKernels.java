@@ -957,9 +957,25 @@ final class VectorFloatKernels implements FloatKernels {
   }
 
   private static boolean allFinite(float[] x, int from, int to) {
-    // x - x is 0 for finite x and NaN for NaN and the infinities; NaN survives every later addition
+    // x - x is 0 for finite x and NaN for NaN and the infinities; NaN survives every later addition. Four sums,
+    // not one: a single chain of additions waits on each addition's latency (W1's 100,352 weights: one thread
+    // 13.3 us against 7.3, two threads 8.2 against 4.6, alternating within one run)
     FloatVector acc = FloatVector.zero(S);
+    FloatVector acc1 = FloatVector.zero(S);
+    FloatVector acc2 = FloatVector.zero(S);
+    FloatVector acc3 = FloatVector.zero(S);
     int i = from;
+    for (int upper = from + (to - from) / (4 * L) * (4 * L); i < upper; i += 4 * L) {
+      FloatVector v0 = FloatVector.fromArray(S, x, i);
+      FloatVector v1 = FloatVector.fromArray(S, x, i + L);
+      FloatVector v2 = FloatVector.fromArray(S, x, i + 2 * L);
+      FloatVector v3 = FloatVector.fromArray(S, x, i + 3 * L);
+      acc = acc.add(v0.sub(v0));
+      acc1 = acc1.add(v1.sub(v1));
+      acc2 = acc2.add(v2.sub(v2));
+      acc3 = acc3.add(v3.sub(v3));
+    }
+    acc = acc.add(acc1).add(acc2.add(acc3));
     for (int upper = from + S.loopBound(to - from); i < upper; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, i);
       acc = acc.add(v.sub(v));

@@ -1,6 +1,7 @@
 package dev.backprop.internal.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -183,6 +184,30 @@ class KernelParityTest {
       float[] big = g.clone();
       big[size - 1] = Float.MAX_VALUE;
       assertTrue(scalar.allFinite(big) && vector.allFinite(big) && vector2.allFinite(big), "MAX_VALUE is finite");
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void allFiniteFindsANonFiniteValueWhereverItIs() {
+    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
+    FloatKernels vector = VectorSupport.create(onePool);
+    FloatKernels vector2 = VectorSupport.create(twoPool);
+    // the vector loop keeps several sums side by side: a bad value must be found in each of them, in the loop
+    // over single vectors after them, in the scalar tail, and on either side of the cut between two threads
+    for (int size : new int[] {1, 5, 8, 13, 31, 32, 33, 64, 71, 100, 4099, 40001}) {
+      float[] g = random(new SeededRandom(size), size);
+      assertTrue(vector.allFinite(g) && vector2.allFinite(g), "all finite, size " + size);
+      for (int at = 0; at < size; at++) {
+        boolean near = at < 160 || at >= size - 160 || Math.abs(at - size / 2) < 160;
+        if (size > 4099 && !near) {
+          continue;
+        }
+        float saved = g[at];
+        g[at] = at % 3 == 0 ? Float.NaN : at % 3 == 1 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+        assertFalse(vector.allFinite(g), g[at] + " at " + at + " of " + size);
+        assertFalse(vector2.allFinite(g), g[at] + " at " + at + " of " + size + ", two threads");
+        g[at] = saved;
+      }
     }
   }
 
