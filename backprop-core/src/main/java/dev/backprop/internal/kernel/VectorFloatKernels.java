@@ -859,28 +859,57 @@ final class VectorFloatKernels implements FloatKernels {
 
   @Override
   public void relu(float[] z, float[] a, int n) {
+    int tasks = activationTasks(n);
+    if (tasks <= 1) {
+      relu(z, a, 0, n);
+      return;
+    }
+    inParts(n, tasks, (t, from, to) -> relu(z, a, from, to));
+  }
+
+  private static void relu(float[] z, float[] a, int from, int to) {
     FloatVector zero = FloatVector.zero(S);
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += L) {
+    int i = from;
+    for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
       FloatVector v = FloatVector.fromArray(S, z, i);
       zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(a, i);
     }
-    for (; i < n; i++) {
+    for (; i < to; i++) {
       a[i] = z[i] > 0f ? z[i] : 0f;
     }
   }
 
   @Override
   public void reluBackward(float[] z, float[] gradA, float[] delta, int n) {
+    int tasks = activationTasks(n);
+    if (tasks <= 1) {
+      reluBackward(z, gradA, delta, 0, n);
+      return;
+    }
+    inParts(n, tasks, (t, from, to) -> reluBackward(z, gradA, delta, from, to));
+  }
+
+  private static void reluBackward(float[] z, float[] gradA, float[] delta, int from, int to) {
     FloatVector zero = FloatVector.zero(S);
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += L) {
+    int i = from;
+    for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
       FloatVector g = FloatVector.fromArray(S, gradA, i);
       zero.blend(g, FloatVector.fromArray(S, z, i).compare(VectorOperators.GT, 0f)).intoArray(delta, i);
     }
-    for (; i < n; i++) {
+    for (; i < to; i++) {
       delta[i] = z[i] > 0f ? gradA[i] : 0f;
     }
+  }
+
+  /**
+   * The ReLU and its derivative are split between the threads from this many values on. They cost about 0.15 ns a
+   * value, so a pool job pays only for large layers: one thread against two, alternating within one run, 128 x 1024
+   * values 18.6 against 11.4 us and 512 x 1024 (W3's hidden layers) 80 against 50, but 64 x 1024 10 against 13-33.
+   */
+  private static final int PARALLEL_ACTIVATIONS = 1 << 17;
+
+  private int activationTasks(int n) {
+    return n < PARALLEL_ACTIVATIONS ? 1 : pool.tasksFor(Long.MAX_VALUE, n / PARALLEL_ACTIVATIONS + 1);
   }
 
   @Override

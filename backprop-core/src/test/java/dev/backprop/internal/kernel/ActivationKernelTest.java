@@ -9,8 +9,8 @@ import dev.backprop.internal.math.ReproducibleMath;
 import org.junit.jupiter.api.Test;
 
 /**
- * The activation kernels: the vector sigmoid and relu give the scalar reference's bits, and the sigmoid is
- * within 3 float ulp.
+ * The activation kernels: the vector sigmoid and relu give the scalar reference's bits, on one thread and on
+ * two, and the sigmoid is within 3 float ulp.
  */
 class ActivationKernelTest {
   private static final float[] EDGES = {0f, -0f, 1e-30f, -1e-30f, 1f, -1f, 20f, -20f, 87f, -87f, 103.9f, -103.9f,
@@ -57,9 +57,19 @@ class ActivationKernelTest {
   void vectorReluGivesTheScalarBitsForwardAndBackward() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
     FloatKernels scalar = new ScalarFloatKernels();
-    FloatKernels vector = VectorSupport.create(new ComputePool(1));
+    ComputePool two = new ComputePool(2);
+    try {
+      // one thread, and two, which split them from 131072 values on: 131072 and 262151 are split
+      compareRelus(scalar, VectorSupport.create(new ComputePool(1)));
+      compareRelus(scalar, VectorSupport.create(two));
+    } finally {
+      two.close();
+    }
+  }
+
+  private static void compareRelus(FloatKernels scalar, FloatKernels vector) {
     SeededRandom r = new SeededRandom(7);
-    for (int n : new int[] {0, 1, 7, 8, 9, 33, 256, 1001}) {
+    for (int n : new int[] {0, 1, 7, 8, 9, 33, 256, 1001, 131072, 262151}) {
       float[] z = new float[n + 2];
       float[] g = new float[n + 2];
       for (int i = 0; i < z.length; i++) {
@@ -71,18 +81,24 @@ class ActivationKernelTest {
         z[2] = -0f;
       }
       float[][] out = new float[4][z.length];
+      // a value the kernels never write: an element they skip keeps it
+      java.util.Arrays.fill(out[1], 42f);
+      java.util.Arrays.fill(out[3], 42f);
       scalar.relu(z, out[0], n);
       vector.relu(z, out[1], n);
       scalar.reluBackward(z, g, out[2], n);
       vector.reluBackward(z, g, out[3], n);
       for (int i = 0; i < z.length; i++) {
-        assertEquals(Float.floatToIntBits(out[0][i]), Float.floatToIntBits(out[1][i]), "relu(" + z[i] + ")");
-        assertEquals(Float.floatToIntBits(out[2][i]), Float.floatToIntBits(out[3][i]), "relu'(" + z[i] + ")");
         if (i < n) {
+          assertEquals(Float.floatToIntBits(out[0][i]), Float.floatToIntBits(out[1][i]),
+              "n " + n + ", element " + i + ": relu(" + z[i] + ")");
+          assertEquals(Float.floatToIntBits(out[2][i]), Float.floatToIntBits(out[3][i]),
+              "n " + n + ", element " + i + ": relu'(" + z[i] + ")");
           assertEquals(z[i] > 0 ? z[i] : 0f, out[0][i]);
           assertEquals(z[i] > 0 ? g[i] : 0f, out[2][i]);
         } else {
-          assertEquals(0f, out[1][i], "written past n");
+          assertEquals(42f, out[1][i], "relu written past n");
+          assertEquals(42f, out[3][i], "relu' written past n");
         }
       }
     }
