@@ -870,7 +870,7 @@ final class VectorFloatKernels implements FloatKernels {
 
   @Override
   public void relu(float[] z, float[] a, int n) {
-    int tasks = activationTasks(n);
+    int tasks = elementTasks(n, PARALLEL_ACTIVATIONS);
     if (tasks <= 1) {
       relu(z, a, 0, n);
       return;
@@ -892,7 +892,7 @@ final class VectorFloatKernels implements FloatKernels {
 
   @Override
   public void reluBackward(float[] z, float[] gradA, float[] delta, int n) {
-    int tasks = activationTasks(n);
+    int tasks = elementTasks(n, PARALLEL_ACTIVATIONS);
     if (tasks <= 1) {
       reluBackward(z, gradA, delta, 0, n);
       return;
@@ -918,10 +918,6 @@ final class VectorFloatKernels implements FloatKernels {
    * values 18.6 against 11.4 us and 512 x 1024 (W3's hidden layers) 80 against 50, but 64 x 1024 10 against 13-33.
    */
   private static final int PARALLEL_ACTIVATIONS = 1 << 17;
-
-  private int activationTasks(int n) {
-    return n < PARALLEL_ACTIVATIONS ? 1 : pool.tasksFor(Long.MAX_VALUE, n / PARALLEL_ACTIVATIONS + 1);
-  }
 
   @Override
   public Pending runAside(int tasks, IntConsumer body) {
@@ -982,7 +978,7 @@ final class VectorFloatKernels implements FloatKernels {
   @Override
   public boolean allFinite(float[] x) {
     int n = x.length;
-    int tasks = elementTasks(n);
+    int tasks = elementTasks(n, PARALLEL_ELEMENTS);
     if (tasks <= 1) {
       return allFinite(x, 0, n);
     }
@@ -1035,7 +1031,7 @@ final class VectorFloatKernels implements FloatKernels {
   @Override
   public void axpy(float alpha, float[] x, float[] y) {
     int n = y.length;
-    int tasks = elementTasks(n);
+    int tasks = elementTasks(n, PARALLEL_ELEMENTS);
     if (tasks <= 1) {
       axpy(alpha, x, y, 0, n);
       return;
@@ -1069,16 +1065,16 @@ final class VectorFloatKernels implements FloatKernels {
     void run(int t, int from, int to);
   }
 
-  /** How many tasks an element-wise pass over n elements is split into: one below PARALLEL_ELEMENTS. */
-  private int elementTasks(int n) {
-    return n < PARALLEL_ELEMENTS ? 1 : pool.tasksFor(Long.MAX_VALUE, n / PARALLEL_ELEMENTS + 1);
+  /** How many tasks an element-wise pass over n elements is split into: one below {@code from} elements. */
+  private int elementTasks(int n, int from) {
+    return n < from ? 1 : pool.tasksFor(Long.MAX_VALUE, n / from + 1);
   }
 
   @Override
   public void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s) {
     int n = w.length;
     // each element's update is the same whatever range computes it, so large tensors are split over threads
-    int tasks = elementTasks(n);
+    int tasks = elementTasks(n, PARALLEL_ELEMENTS);
     if (tasks <= 1) {
       adam(w, g, m, v, s, 0, n);
       return;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.backprop.SeededRandom;
 import dev.backprop.internal.math.ReproducibleMath;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,12 +21,17 @@ class ActivationKernelTest {
   @Test
   void vectorGivesTheScalarBitsAtEveryLengthAndValue() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
+    // two threads split the sigmoid from 4096 values on: 8192 and 8197 are split
+    onOneAndTwoThreads(ActivationKernelTest::compareSigmoids);
+  }
+
+  /** Runs compare(scalar, vector) with the vector kernels on one thread, then on two. */
+  private static void onOneAndTwoThreads(BiConsumer<FloatKernels, FloatKernels> compare) {
     FloatKernels scalar = new ScalarFloatKernels();
+    compare.accept(scalar, VectorSupport.create(new ComputePool(1)));
     ComputePool two = new ComputePool(2);
     try {
-      // one thread, and two, which split it from 4096 values on: 8192 and 8197 are split
-      compareSigmoids(scalar, VectorSupport.create(new ComputePool(1)));
-      compareSigmoids(scalar, VectorSupport.create(two));
+      compare.accept(scalar, VectorSupport.create(two));
     } finally {
       two.close();
     }
@@ -56,15 +62,8 @@ class ActivationKernelTest {
   @Test
   void vectorReluGivesTheScalarBitsForwardAndBackward() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
-    FloatKernels scalar = new ScalarFloatKernels();
-    ComputePool two = new ComputePool(2);
-    try {
-      // one thread, and two, which split them from 131072 values on: 131072 and 262151 are split
-      compareRelus(scalar, VectorSupport.create(new ComputePool(1)));
-      compareRelus(scalar, VectorSupport.create(two));
-    } finally {
-      two.close();
-    }
+    // two threads split them from 131072 values on: 131072 and 262151 are split
+    onOneAndTwoThreads(ActivationKernelTest::compareRelus);
   }
 
   private static void compareRelus(FloatKernels scalar, FloatKernels vector) {
