@@ -821,16 +821,17 @@ final class VectorFloatKernels implements FloatKernels {
   }
 
   /**
-   * Values of the sigmoid per task when it is split between threads. At about 1.7 ns a value (an exp and a
-   * division), W1's hidden layer (64 x 128) took 14 us on the calling thread while the worker waited. Alternating
-   * within one run, split from 4096 values against never: W1 1.06 (quartiles 1.04-1.09) and 1.02 (0.96-1.07).
+   * The sigmoid is split between the threads from this many values on (two parts of 4096 on two threads). At about
+   * 1.7 ns a value (an exp and a division), W1's hidden layer (64 x 128) took 14 us on the calling thread while the
+   * worker waited. Alternating within one run, split against never: W1 1.06 (quartiles 1.04-1.09) and 1.02
+   * (0.96-1.07).
    */
-  private static final int SIGMOID_PART = 1 << 12;
+  private static final int PARALLEL_SIGMOID = 1 << 13;
 
   /** The float sigmoid of ReproducibleMath, the same operations lane by lane. */
   @Override
   public void sigmoid(float[] z, float[] a, int n) {
-    int tasks = pool.tasksFor(Long.MAX_VALUE, n / SIGMOID_PART);
+    int tasks = elementTasks(n, PARALLEL_SIGMOID);
     if (tasks <= 1) {
       sigmoid(z, a, 0, n);
       return;

@@ -21,7 +21,7 @@ class ActivationKernelTest {
   @Test
   void vectorGivesTheScalarBitsAtEveryLengthAndValue() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
-    // two threads split the sigmoid from 4096 values on: 8192 and 8197 are split
+    // two threads split the sigmoid from 8192 values on: 8192 and 8197 are split, 4096 is not
     onOneAndTwoThreads(ActivationKernelTest::compareSigmoids);
   }
 
