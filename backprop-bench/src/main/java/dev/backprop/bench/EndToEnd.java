@@ -3,6 +3,7 @@ package dev.backprop.bench;
 import dev.backprop.Compute;
 import dev.backprop.data.DataSources;
 import dev.backprop.data.Dataset;
+import dev.backprop.perf.KernelBenchmark;
 import dev.backprop.perf.TrainingBenchmark;
 import dev.backprop.perf.Workload;
 import java.util.Locale;
@@ -17,12 +18,12 @@ import java.util.Locale;
 public final class EndToEnd {
   private EndToEnd() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors();
     String[] workloads = (args.length > 1 ? args[1] : "W1,W2,W3").split(",");
     int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     Compute.useThreads(threads);
-    double peak = FmaPeak.measure(threads, 2.0);
+    double peak = KernelBenchmark.fmaPeak(2.0).orElse(Double.NaN);
     System.out.printf(Locale.ROOT, "kernels: %s; FMA peak with %d threads: %.1f GFLOP/s%n", Compute.kernels(),
         threads, peak);
     Dataset train = DataSources.open("fashion-mnist").train();

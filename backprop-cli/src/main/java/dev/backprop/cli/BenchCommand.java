@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +38,8 @@ final class BenchCommand implements Callable<Integer> {
   int epochs;
 
   @Option(names = "--seconds", paramLabel = "S", defaultValue = "1",
-      description = "Seconds per kernel measurement (default: ${DEFAULT-VALUE}).")
+      description = "Seconds per kernel measurement, whose best of five windows is reported (default: "
+          + "${DEFAULT-VALUE}).")
   double seconds;
 
   @Option(names = "--kernels-only", description = "Measure the kernels, not training (needs no data).")
@@ -72,16 +74,26 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter progress = common.json ? spec.commandLine().getErr() : out;
     progress.println("kernels: " + Compute.kernels());
+    // the ceiling every GFLOP/s below is compared with, measured now: on a shared machine it moves
+    OptionalDouble peak = KernelBenchmark.fmaPeak(seconds);
+    if (peak.isPresent()) {
+      progress.printf(Locale.ROOT, "FMA peak: %.1f GFLOP/s%n", peak.getAsDouble());
+    } else {
+      progress.println("FMA peak: not measured (the Vector API module is not enabled)");
+    }
+    progress.flush();
     List<Object> kernelRows = new ArrayList<>();
     for (int[] s : trainingOnly ? new int[0][] : SHAPES) {
       for (KernelBenchmark.Form form : KernelBenchmark.Form.values()) {
         KernelBenchmark.Result r = KernelBenchmark.run(form, s[0], s[1], s[2], seconds);
-        progress.printf(Locale.ROOT, "  %-10s %-14s %7.1f GFLOP/s%n", form.label(), r.shape(), r.gflops());
+        progress.printf(Locale.ROOT, "  %-10s %-14s %7.1f GFLOP/s%s%n", form.label(), r.shape(), r.gflops(),
+            ofPeak(r.gflops(), peak));
         progress.flush();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("form", form.label());
         row.put("shape", r.shape());
         row.put("gflops", r.gflops());
+        row.put("share_of_peak", share(r.gflops(), peak));
         kernelRows.add(row);
       }
     }
@@ -90,8 +102,8 @@ final class BenchCommand implements Callable<Integer> {
       Dataset train = DataSources.open("fashion-mnist").train();
       for (Workload w : chosen) {
         TrainingBenchmark.Result r = TrainingBenchmark.run(w, train, epochs, 1234);
-        progress.printf(Locale.ROOT, "  %-44s %9.0f samples/s (steady %9.0f), %6.1f GFLOP/s%n", w.describe(),
-            r.samplesPerSecond(), r.steadySamplesPerSecond(), r.gflops());
+        progress.printf(Locale.ROOT, "  %-44s %9.0f samples/s (steady %9.0f), %6.1f GFLOP/s%s%n", w.describe(),
+            r.samplesPerSecond(), r.steadySamplesPerSecond(), r.gflops(), ofPeak(r.gflops(), peak));
         progress.flush();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("workload", w.id());
@@ -99,6 +111,7 @@ final class BenchCommand implements Callable<Integer> {
         row.put("samples_per_second", r.samplesPerSecond());
         row.put("steady_samples_per_second", r.steadySamplesPerSecond());
         row.put("gflops", r.gflops());
+        row.put("share_of_peak", share(r.gflops(), peak));
         row.put("final_train_loss", r.finalLoss());
         trainingRows.add(row);
       }
@@ -106,10 +119,20 @@ final class BenchCommand implements Callable<Integer> {
     if (common.json) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("kernels", Compute.kernels());
+      j.put("fma_peak_gflops", peak.isPresent() ? peak.getAsDouble() : null);
       j.put("products", kernelRows);
       j.put("training", trainingRows);
       out.println(Json.writePretty(j));
     }
     return Main.OK;
+  }
+
+  /** gflops as a fraction of the peak, or null without one. */
+  private static Double share(double gflops, OptionalDouble peak) {
+    return peak.isPresent() ? gflops / peak.getAsDouble() : null;
+  }
+
+  private static String ofPeak(double gflops, OptionalDouble peak) {
+    return peak.isPresent() ? String.format(Locale.ROOT, "  %3.0f%% of peak", 100 * gflops / peak.getAsDouble()) : "";
   }
 }
