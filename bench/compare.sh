@@ -3,6 +3,8 @@
 # the other in one run, and prints samples/s and the ratio Backprop / peer. Rounds alternate the order so
 # that drifting machine load hurts everyone alike; the median of the rounds is reported, and beside it the
 # ratio taken within each round (median and range), which shows how much the machine moved the figures.
+# Last, Backprop's training GFLOP/s as a share of the FMA peak its own process measured just before training:
+# the bound of every product running at the peak, taken in the same minute as the training it bounds.
 #
 # usage: bench/compare.sh [ROUNDS] [WORKLOADS]      e.g. bench/compare.sh 3 W1,W2,W3
 # needs: Debian packages python3-numpy python3-torch libopenblas0-pthread dataset-fashion-mnist
@@ -57,7 +59,10 @@ import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 by = {}
 per_round = {}
+shares = {}
 for r in rows:
+    if r["peer"] == "backprop" and r.get("share_of_peak") is not None:
+        shares.setdefault(r["workload"], []).append(r["share_of_peak"])
     by.setdefault((r["workload"], r["peer"]), []).append(r["steady_samples_per_second"])
     per_round.setdefault((r["workload"], r["round"]), {})[r["peer"]] = r["steady_samples_per_second"]
 
@@ -83,4 +88,11 @@ print("| workload | Backprop / numpy | Backprop / PyTorch |")
 print("|---|---|---|")
 for w in sorted({k[0] for k in by}):
     print("| %s | %s | %s |" % (w, spread(round_ratios(w, "numpy")), spread(round_ratios(w, "pytorch"))))
+if shares:
+    print("\nBackprop's training GFLOP/s over the FMA peak measured in the same process, median (lowest-highest):")
+    print("| workload | share of the FMA peak |")
+    print("|---|---|")
+    for w in sorted(shares):
+        v = sorted(shares[w])
+        print("| %s | %.0f%% (%.0f-%.0f%%) |" % (w, 100 * statistics.median(v), 100 * v[0], 100 * v[-1]))
 PY
