@@ -15,7 +15,7 @@ final class FmaPeak {
 
   /**
    * GFLOP/s of {@code threads} threads running FMA chains for about {@code seconds}: the sum of each thread's best
-   * of five windows.
+   * of {@link #WINDOWS} windows.
    */
   static double measure(int threads, double seconds) throws InterruptedException {
     double[] rates = new double[threads];
@@ -41,10 +41,9 @@ final class FmaPeak {
     for (int i = 0; i < WARM_CALLS; i++) {
       burst(state, 100);
     }
-    // the best of five windows, as the products are measured (KernelBenchmark)
     double best = 0;
-    long window = (long) (seconds * 1e9 / 5);
-    for (int w = 0; w < 5; w++) {
+    long window = (long) (seconds * 1e9 / WINDOWS);
+    for (int w = 0; w < WINDOWS; w++) {
       long iterations = 0;
       long start = System.nanoTime();
       long now;
@@ -63,6 +62,8 @@ final class FmaPeak {
 
   private static final int BURST = 100_000;
   private static final int WARM_CALLS = 20_000;
+  /** Timed windows per thread, the best one counting: as the products are measured (KernelBenchmark). */
+  private static final int WINDOWS = 5;
 
   /**
    * {@code iterations} rounds of twelve independent FMA chains, the accumulators kept in registers and

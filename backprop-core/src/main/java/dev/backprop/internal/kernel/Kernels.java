@@ -70,10 +70,14 @@ public final class Kernels {
     if (threads < 1 || !(seconds > 0)) {
       throw new IllegalArgumentException("threads must be at least 1 and seconds positive");
     }
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+    if (!vectorModulePresent()) {
       return OptionalDouble.empty();
     }
     return OptionalDouble.of(VectorSupport.fmaPeak(threads, seconds));
+  }
+
+  private static boolean vectorModulePresent() {
+    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
   }
 
   /** The number of compute threads the kernels use. */
@@ -123,7 +127,7 @@ public final class Kernels {
 
   private static FloatKernels choose(int threads) {
     String forced = System.getProperty(KERNEL_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
-    boolean moduleThere = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    boolean moduleThere = vectorModulePresent();
     if (forced.equals("scalar")) {
       pool = null;
       return new ScalarFloatKernels();
