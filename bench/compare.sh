@@ -15,10 +15,8 @@ workloads="${2:-W1,W2,W3}"
 threads="${THREADS:-2}"
 out="$(mktemp -d)/results.jsonl"
 
-if ! /usr/bin/python3 -c 'import numpy, torch' 2>/dev/null; then
-  echo "installing the peers (python3-numpy python3-torch libopenblas0-pthread)..." >&2
-  apt-get install -y -qq python3-numpy python3-torch libopenblas0-pthread >/dev/null
-fi
+source "$root/bench/peers/ensure.sh"
+ensure_peers python3-numpy python3-torch libopenblas0-pthread
 
 # Every contestant reports its median epoch, the steady state of a training run (real runs last tens of
 # epochs). Backprop's first epoch includes the JIT's warm-up: with one epoch (W3 before) or two, that epoch

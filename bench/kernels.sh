@@ -14,10 +14,8 @@ seconds="${2:-2}"
 threads="${THREADS:-2}"
 out="$(mktemp -d)/kernels.jsonl"
 
-if ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
-  echo "installing numpy with OpenBLAS (python3-numpy libopenblas0-pthread)..." >&2
-  apt-get install -y -qq python3-numpy libopenblas0-pthread >/dev/null
-fi
+source "$root/bench/peers/ensure.sh"
+ensure_peers python3-numpy libopenblas0-pthread
 
 backprop_round() {
   "$root/backprop" bench --kernels-only --threads "$threads" --seconds "$seconds" --json 2>/dev/null \
