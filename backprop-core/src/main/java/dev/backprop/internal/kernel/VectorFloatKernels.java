@@ -29,8 +29,14 @@ import jdk.incubator.vector.VectorSpecies;
  * threads, alternating processes on JDK 25: X W, A^T delta and delta W^T 512x784x1024 105-125 GFLOP/s against
  * 64-69 with six rows, 128x784x256 77-113 against 59-70; training W1 +36-47%, W2 +33-44%, W3 +52-75%. On JDK 17
  * four rows measured 0.81-1.14 on those products and 0.86-1.01 in training, so it keeps six. The micro-kernels
- * and the row-major packing keep rows 4 and 5 behind {@code if (MR == 6)}: MR is a constant of the class, so C2
- * folds the test, and each compiles as if written for its tile alone.
+ * and the row-major packing keep rows 4 and 5 behind {@code if (MR >= 6)} and the micro-kernels rows 6 to 11
+ * behind {@code if (MR == 12)}: MR is a constant of the class, so C2 folds the tests, and each compiles as if
+ * written for its tile alone.
+ *
+ * <p>With 16 lanes (AVX-512, 32 vector registers) MR is 12: 24 accumulators, per step 2 loads and 12 broadcasts
+ * for 24 fused multiply-adds, half the loads per multiply-add of six rows. A copy of the loop alone, one thread,
+ * on a machine of this kind with AVX-512: 12 rows 170-190 GFLOP/s, 6 rows 88-167 (88 when its B panel of 784
+ * values of p comes from the L2 cache); C2 compiles it with nothing on the stack on JDK 17 and 25.
  *
  * <p>Every element of C is the sum over the k-blocks in order, each block summed in p order by one FMA
  * chain, so the result depends on nothing but the shapes. Work is split between threads by tiles of C
@@ -41,7 +47,7 @@ final class VectorFloatKernels implements FloatKernels {
   private static final int L = S.length();
   /** Columns of C per micro-tile. */
   static final int NR = 2 * L;
-  /** Rows of C per micro-tile: 6, or 4 from JDK 25 with 8 lanes (see the class comment). */
+  /** Rows of C per micro-tile: 6, or 4 from JDK 25 with 8 lanes, and 12 with 16 lanes (see the class comment). */
   static final int MR = Kernels.tileRows(L);
   /**
    * Values of p per block. 1024 covers every layer of the standard workloads in one block, so each tile of
@@ -50,7 +56,7 @@ final class VectorFloatKernels implements FloatKernels {
    * The micro-kernel then streams its B panel (NR x KC floats) from the L2 cache, which keeps up.
    */
   static final int KC = 1024;
-  /** Rows of A per packed block: MC x KC floats stay in the L2 cache (60 to 120 measured alike). */
+  /** Rows of A per packed block, a multiple of every MR: MC x KC floats stay in the L2 cache (60 to 120 alike). */
   static final int MC = 96;
   /**
    * Columns of B per packed block (KC x NC floats, in the L2 or L3 cache): large, so that A is packed once
@@ -336,7 +342,18 @@ final class VectorFloatKernels implements FloatKernels {
       }
       return;
     }
-    if (acs == 1) {
+    if (acs == 1 && MR == 12) {
+      // A row-major, twelve rows: one row at a time into every twelfth value (twelve row streams at once would
+      // take more registers than there are)
+      for (int panel = 0; panel < full; panel++) {
+        for (int r = 0; r < MR; r++) {
+          int src = (i0 + panel * MR + r) * ars + p0;
+          for (int p = 0, d = dst + panel * MR * kc + r; p < kc; p++, d += MR) {
+            packed[d] = a[src + p];
+          }
+        }
+      }
+    } else if (acs == 1) {
       // A row-major: MR rows read side by side
       for (int panel = 0; panel < full; panel++) {
         int s0 = (i0 + panel * MR) * ars + p0;
@@ -606,7 +623,7 @@ final class VectorFloatKernels implements FloatKernels {
    *
    * <p>out[outOff + r * ldo + q] = sum over p of ap[p][r] bp[p][q], for r below MR and q below NR: the
    * register-blocked core, 12 vector accumulators, per step 2 vector loads, 6 broadcasts and 12 fused
-   * multiply-adds (8, 2, 4 and 8 with four rows).
+   * multiply-adds (8, 2, 4 and 8 with four rows; 24, 2, 12 and 24 with twelve).
    */
   private static void microTransposed(float[] ap, int aOff, int aStride, float[] bp, int bOff, int kc,
       float[] out, int outOff, int ldo) {
@@ -616,6 +633,12 @@ final class VectorFloatKernels implements FloatKernels {
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
+    FloatVector c90 = FloatVector.zero(S), c91 = FloatVector.zero(S);
+    FloatVector ca0 = FloatVector.zero(S), ca1 = FloatVector.zero(S);
+    FloatVector cb0 = FloatVector.zero(S), cb1 = FloatVector.zero(S);
     // the loop runs on B's index and steps A's: against counting p and multiplying, A^T delta alternating within
     // one run measured +2% on one thread (128x784x256) and +8-10% on two (128x784x256, 64x784x128)
     int o = aOff;
@@ -634,13 +657,33 @@ final class VectorFloatKernels implements FloatKernels {
       x = FloatVector.broadcast(S, ap[o + 3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      if (MR == 6) {
+      if (MR >= 6) {
         x = FloatVector.broadcast(S, ap[o + 4]);
         c40 = x.fma(b0, c40);
         c41 = x.fma(b1, c41);
         x = FloatVector.broadcast(S, ap[o + 5]);
         c50 = x.fma(b0, c50);
         c51 = x.fma(b1, c51);
+      }
+      if (MR == 12) {
+        x = FloatVector.broadcast(S, ap[o + 6]);
+        c60 = x.fma(b0, c60);
+        c61 = x.fma(b1, c61);
+        x = FloatVector.broadcast(S, ap[o + 7]);
+        c70 = x.fma(b0, c70);
+        c71 = x.fma(b1, c71);
+        x = FloatVector.broadcast(S, ap[o + 8]);
+        c80 = x.fma(b0, c80);
+        c81 = x.fma(b1, c81);
+        x = FloatVector.broadcast(S, ap[o + 9]);
+        c90 = x.fma(b0, c90);
+        c91 = x.fma(b1, c91);
+        x = FloatVector.broadcast(S, ap[o + 10]);
+        ca0 = x.fma(b0, ca0);
+        ca1 = x.fma(b1, ca1);
+        x = FloatVector.broadcast(S, ap[o + 11]);
+        cb0 = x.fma(b0, cb0);
+        cb1 = x.fma(b1, cb1);
       }
     }
     c00.intoArray(out, outOff);
@@ -651,11 +694,25 @@ final class VectorFloatKernels implements FloatKernels {
     c21.intoArray(out, outOff + 2 * ldo + L);
     c30.intoArray(out, outOff + 3 * ldo);
     c31.intoArray(out, outOff + 3 * ldo + L);
-    if (MR == 6) {
+    if (MR >= 6) {
       c40.intoArray(out, outOff + 4 * ldo);
       c41.intoArray(out, outOff + 4 * ldo + L);
       c50.intoArray(out, outOff + 5 * ldo);
       c51.intoArray(out, outOff + 5 * ldo + L);
+    }
+    if (MR == 12) {
+      c60.intoArray(out, outOff + 6 * ldo);
+      c61.intoArray(out, outOff + 6 * ldo + L);
+      c70.intoArray(out, outOff + 7 * ldo);
+      c71.intoArray(out, outOff + 7 * ldo + L);
+      c80.intoArray(out, outOff + 8 * ldo);
+      c81.intoArray(out, outOff + 8 * ldo + L);
+      c90.intoArray(out, outOff + 9 * ldo);
+      c91.intoArray(out, outOff + 9 * ldo + L);
+      ca0.intoArray(out, outOff + 10 * ldo);
+      ca1.intoArray(out, outOff + 10 * ldo + L);
+      cb0.intoArray(out, outOff + 11 * ldo);
+      cb1.intoArray(out, outOff + 11 * ldo + L);
     }
   }
 
@@ -666,7 +723,7 @@ final class VectorFloatKernels implements FloatKernels {
    *
    * <p>out[outOff + r * ldo + q] = sum over p of ap[p][r] bp[p][q], for r below MR and q below NR: the
    * register-blocked core, 12 vector accumulators, per step 2 vector loads, 6 broadcasts and 12 fused
-   * multiply-adds (8, 2, 4 and 8 with four rows).
+   * multiply-adds (8, 2, 4 and 8 with four rows; 24, 2, 12 and 24 with twelve).
    */
   private static void microPacked(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] out, int outOff,
       int ldo) {
@@ -676,6 +733,12 @@ final class VectorFloatKernels implements FloatKernels {
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
+    FloatVector c90 = FloatVector.zero(S), c91 = FloatVector.zero(S);
+    FloatVector ca0 = FloatVector.zero(S), ca1 = FloatVector.zero(S);
+    FloatVector cb0 = FloatVector.zero(S), cb1 = FloatVector.zero(S);
     // the loop runs on A's index: C2 then proves the six reads of A in bounds once, before the loop; counting p
     // and computing aOff + 6 p instead left two bounds checks and the index arithmetic in every step
     int end = aOff + kc * MR;
@@ -694,13 +757,33 @@ final class VectorFloatKernels implements FloatKernels {
       x = FloatVector.broadcast(S, ap[o + 3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      if (MR == 6) {
+      if (MR >= 6) {
         x = FloatVector.broadcast(S, ap[o + 4]);
         c40 = x.fma(b0, c40);
         c41 = x.fma(b1, c41);
         x = FloatVector.broadcast(S, ap[o + 5]);
         c50 = x.fma(b0, c50);
         c51 = x.fma(b1, c51);
+      }
+      if (MR == 12) {
+        x = FloatVector.broadcast(S, ap[o + 6]);
+        c60 = x.fma(b0, c60);
+        c61 = x.fma(b1, c61);
+        x = FloatVector.broadcast(S, ap[o + 7]);
+        c70 = x.fma(b0, c70);
+        c71 = x.fma(b1, c71);
+        x = FloatVector.broadcast(S, ap[o + 8]);
+        c80 = x.fma(b0, c80);
+        c81 = x.fma(b1, c81);
+        x = FloatVector.broadcast(S, ap[o + 9]);
+        c90 = x.fma(b0, c90);
+        c91 = x.fma(b1, c91);
+        x = FloatVector.broadcast(S, ap[o + 10]);
+        ca0 = x.fma(b0, ca0);
+        ca1 = x.fma(b1, ca1);
+        x = FloatVector.broadcast(S, ap[o + 11]);
+        cb0 = x.fma(b0, cb0);
+        cb1 = x.fma(b1, cb1);
       }
     }
     c00.intoArray(out, outOff);
@@ -711,11 +794,25 @@ final class VectorFloatKernels implements FloatKernels {
     c21.intoArray(out, outOff + 2 * ldo + L);
     c30.intoArray(out, outOff + 3 * ldo);
     c31.intoArray(out, outOff + 3 * ldo + L);
-    if (MR == 6) {
+    if (MR >= 6) {
       c40.intoArray(out, outOff + 4 * ldo);
       c41.intoArray(out, outOff + 4 * ldo + L);
       c50.intoArray(out, outOff + 5 * ldo);
       c51.intoArray(out, outOff + 5 * ldo + L);
+    }
+    if (MR == 12) {
+      c60.intoArray(out, outOff + 6 * ldo);
+      c61.intoArray(out, outOff + 6 * ldo + L);
+      c70.intoArray(out, outOff + 7 * ldo);
+      c71.intoArray(out, outOff + 7 * ldo + L);
+      c80.intoArray(out, outOff + 8 * ldo);
+      c81.intoArray(out, outOff + 8 * ldo + L);
+      c90.intoArray(out, outOff + 9 * ldo);
+      c91.intoArray(out, outOff + 9 * ldo + L);
+      ca0.intoArray(out, outOff + 10 * ldo);
+      ca1.intoArray(out, outOff + 10 * ldo + L);
+      cb0.intoArray(out, outOff + 11 * ldo);
+      cb1.intoArray(out, outOff + 11 * ldo + L);
     }
   }
 
@@ -732,6 +829,12 @@ final class VectorFloatKernels implements FloatKernels {
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
+    FloatVector c90 = FloatVector.zero(S), c91 = FloatVector.zero(S);
+    FloatVector ca0 = FloatVector.zero(S), ca1 = FloatVector.zero(S);
+    FloatVector cb0 = FloatVector.zero(S), cb1 = FloatVector.zero(S);
     // the loop runs on A's index, as in microPacked; one counter for both operands (A at aOff + t, B at
     // bOff + NR t) ran at 0.44-0.65 of this
     int end = aOff + kc;
@@ -750,13 +853,33 @@ final class VectorFloatKernels implements FloatKernels {
       x = FloatVector.broadcast(S, ap[o + 3 * KC]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      if (MR == 6) {
+      if (MR >= 6) {
         x = FloatVector.broadcast(S, ap[o + 4 * KC]);
         c40 = x.fma(b0, c40);
         c41 = x.fma(b1, c41);
         x = FloatVector.broadcast(S, ap[o + 5 * KC]);
         c50 = x.fma(b0, c50);
         c51 = x.fma(b1, c51);
+      }
+      if (MR == 12) {
+        x = FloatVector.broadcast(S, ap[o + 6 * KC]);
+        c60 = x.fma(b0, c60);
+        c61 = x.fma(b1, c61);
+        x = FloatVector.broadcast(S, ap[o + 7 * KC]);
+        c70 = x.fma(b0, c70);
+        c71 = x.fma(b1, c71);
+        x = FloatVector.broadcast(S, ap[o + 8 * KC]);
+        c80 = x.fma(b0, c80);
+        c81 = x.fma(b1, c81);
+        x = FloatVector.broadcast(S, ap[o + 9 * KC]);
+        c90 = x.fma(b0, c90);
+        c91 = x.fma(b1, c91);
+        x = FloatVector.broadcast(S, ap[o + 10 * KC]);
+        ca0 = x.fma(b0, ca0);
+        ca1 = x.fma(b1, ca1);
+        x = FloatVector.broadcast(S, ap[o + 11 * KC]);
+        cb0 = x.fma(b0, cb0);
+        cb1 = x.fma(b1, cb1);
       }
     }
     c00.intoArray(out, outOff);
@@ -767,11 +890,25 @@ final class VectorFloatKernels implements FloatKernels {
     c21.intoArray(out, outOff + 2 * ldo + L);
     c30.intoArray(out, outOff + 3 * ldo);
     c31.intoArray(out, outOff + 3 * ldo + L);
-    if (MR == 6) {
+    if (MR >= 6) {
       c40.intoArray(out, outOff + 4 * ldo);
       c41.intoArray(out, outOff + 4 * ldo + L);
       c50.intoArray(out, outOff + 5 * ldo);
       c51.intoArray(out, outOff + 5 * ldo + L);
+    }
+    if (MR == 12) {
+      c60.intoArray(out, outOff + 6 * ldo);
+      c61.intoArray(out, outOff + 6 * ldo + L);
+      c70.intoArray(out, outOff + 7 * ldo);
+      c71.intoArray(out, outOff + 7 * ldo + L);
+      c80.intoArray(out, outOff + 8 * ldo);
+      c81.intoArray(out, outOff + 8 * ldo + L);
+      c90.intoArray(out, outOff + 9 * ldo);
+      c91.intoArray(out, outOff + 9 * ldo + L);
+      ca0.intoArray(out, outOff + 10 * ldo);
+      ca1.intoArray(out, outOff + 10 * ldo + L);
+      cb0.intoArray(out, outOff + 11 * ldo);
+      cb1.intoArray(out, outOff + 11 * ldo + L);
     }
   }
 

@@ -26,9 +26,9 @@ class TileRowsTest {
   }
 
   @Test
-  void sixteenLanesKeepSixRowsOnEveryRelease() {
+  void sixteenLanesTakeTwelveRowsOnEveryRelease() {
     System.clearProperty(Kernels.ROWS_PROPERTY);
-    assertEquals(6, Kernels.tileRows(16));
+    assertEquals(12, Kernels.tileRows(16));
     assertEquals(6, Kernels.tileRows(4));
   }
 
@@ -39,16 +39,20 @@ class TileRowsTest {
   }
 
   @Test
-  void thePropertyChoosesFourOrSix() {
+  void thePropertyChoosesFourSixOrTwelve() {
     System.setProperty(Kernels.ROWS_PROPERTY, "4");
     assertEquals(4, Kernels.tileRows(8));
+    assertEquals(4, Kernels.tileRows(16));
     System.setProperty(Kernels.ROWS_PROPERTY, " 6 ");
     assertEquals(6, Kernels.tileRows(8));
+    assertEquals(6, Kernels.tileRows(16));
+    System.setProperty(Kernels.ROWS_PROPERTY, "12");
+    assertEquals(12, Kernels.tileRows(8));
   }
 
   @Test
   void anyOtherValueIsIgnored() {
-    for (String bad : new String[] {"5", "8", "", "four", "-4"}) {
+    for (String bad : new String[] {"5", "8", "10", "", "four", "-4"}) {
       System.setProperty(Kernels.ROWS_PROPERTY, bad);
       assertEquals(byRelease(), Kernels.tileRows(8), bad);
     }
