@@ -1,0 +1,192 @@
+package dev.backprop.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.backprop.SeededRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Adam's vector kernel where m, v or the gradient are subnormal or close to it, as they become in training where a
+ * weight's gradient stays zero: the bits of the scalar reference, on one thread and two. Subnormals are where a
+ * faster Adam would be tempted to flush to zero (on some processors each vector instruction with a subnormal operand
+ * or result is finished in microcode, about 150 cycles), which would change the results.
+ */
+class AdamSubnormalTest {
+  /** The steps of a run: the usual one, one with a large step and a tiny epsilon, one with zero betas. */
+  private static final FloatKernels.AdamStep[] STEPS = {
+    new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.01f, 0.05f, 1e-8f),
+    new FloatKernels.AdamStep(0.5f, 0.5f, 0.9f, 0.1f, 3f, 1f, 1e-30f),
+    new FloatKernels.AdamStep(0f, 1f, 0f, 1f, 1e-3f, 0.5f, 1e-8f),
+  };
+  private static ComputePool onePool;
+  private static ComputePool twoPool;
+
+  @BeforeAll
+  static void pools() {
+    onePool = new ComputePool(1);
+    twoPool = new ComputePool(2);
+  }
+
+  @AfterAll
+  static void close() {
+    onePool.close();
+    twoPool.close();
+  }
+
+  @BeforeEach
+  void vectorModule() {
+    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
+  }
+
+  /**
+   * A value of one of five kinds, each as likely: an ordinary one, a subnormal one, one within a factor of 16 of the
+   * smallest normal float, a zero of either sign, and a large one.
+   */
+  private static float value(SeededRandom r, boolean negative) {
+    float x;
+    switch (r.nextInt(5)) {
+      case 0:
+        x = (float) Math.pow(10, r.nextDouble(-30, 2));
+        break;
+      case 1:
+        x = Float.intBitsToFloat(1 + r.nextInt(0x7fffff));
+        break;
+      case 2:
+        x = (float) (Float.MIN_NORMAL * r.nextDouble(0.25, 16));
+        break;
+      case 3:
+        x = 0f;
+        break;
+      default:
+        x = (float) Math.pow(10, r.nextDouble(10, 30));
+        break;
+    }
+    return negative && r.nextInt(2) == 0 ? -x : x;
+  }
+
+  private static float[] values(SeededRandom r, int size, boolean negative) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = value(r, negative);
+    }
+    return x;
+  }
+
+  @Test
+  void mixedVectorsAgreeWithTheReferenceOnOneAndTwoThreads() {
+    FloatKernels scalar = new ScalarFloatKernels();
+    FloatKernels one = VectorSupport.create(onePool);
+    FloatKernels two = VectorSupport.create(twoPool);
+    for (FloatKernels.AdamStep step : STEPS) {
+      // 40001 is split over two threads
+      for (int size : new int[] {1, 15, 16, 17, 33, 1000, 40001}) {
+        SeededRandom r = new SeededRandom(size);
+        float[] g = values(r, size, true);
+        float[] w = values(r, size, true);
+        float[] m = values(r, size, true);
+        float[] v = values(r, size, false);
+        float[][] expected = {w.clone(), m.clone(), v.clone()};
+        float[][] onThreads = {w.clone(), m.clone(), v.clone()};
+        scalar.adam(expected[0], g, expected[1], expected[2], step);
+        one.adam(w, g, m, v, step);
+        two.adam(onThreads[0], g, onThreads[1], onThreads[2], step);
+        String what = "size " + size + ", step " + step.stepSize();
+        assertArrayEquals(expected[1], m, "m, " + what);
+        assertArrayEquals(expected[2], v, "v, " + what);
+        assertArrayEquals(expected[0], w, "w, " + what);
+        assertArrayEquals(expected[1], onThreads[1], "m on two threads, " + what);
+        assertArrayEquals(expected[2], onThreads[2], "v on two threads, " + what);
+        assertArrayEquals(expected[0], onThreads[0], "w on two threads, " + what);
+      }
+    }
+  }
+
+  /** Betas that reach each branch of the exact path: usual ones, a tiny one, and zero (which it leaves alone). */
+  private static final float[] BETAS = {0.9f, 0.5f, 0.999f, 0x1p-30f, 0x1p-40f, 0f};
+
+  /**
+   * The exact path one value at a time, where it matters: a zero gradient of either sign, m subnormal or within a
+   * factor of 2^16 above the smallest normal, w anywhere; against the reference's float arithmetic.
+   */
+  @Test
+  void zeroGradientsWithTinyMomentsAgreeValueByValue() {
+    SeededRandom r = new SeededRandom(11);
+    float[] g = new float[1];
+    for (int trial = 0; trial < 200_000; trial++) {
+      float beta1 = BETAS[r.nextInt(BETAS.length)];
+      FloatKernels.AdamStep step = new FloatKernels.AdamStep(beta1, 1 - beta1, 0.999f, 0.001f,
+          (float) Math.pow(10, r.nextDouble(-4, 1)), 0.05f, r.nextInt(4) == 0 ? 1e-30f : 1e-8f);
+      g[0] = r.nextInt(2) == 0 ? 0f : -0f;
+      float m = r.nextInt(2) == 0
+          ? Float.intBitsToFloat(r.nextInt(0x800000))
+          : (float) (Float.MIN_NORMAL * Math.pow(2, r.nextDouble(0, 16)));
+      float[] m1 = {r.nextInt(2) == 0 ? m : -m};
+      float[] v1 = {value(r, false)};
+      float[] w1 = {value(r, true)};
+      float[] m2 = m1.clone();
+      float[] v2 = v1.clone();
+      float[] w2 = w1.clone();
+      ScalarKernels.adam(w1, g, m1, v1, step, 0, 1);
+      VectorFloatKernels.adamLane(w2, g, m2, v2, step, 0);
+      String what = "trial " + trial + ": beta1 " + beta1 + ", m " + m + ", g " + g[0];
+      assertArrayEquals(m1, m2, "m, " + what);
+      assertArrayEquals(v1, v2, "v, " + what);
+      assertArrayEquals(w1, w2, "w, " + what);
+    }
+  }
+
+  /**
+   * Training as it happens: half of the gradients are zero at every step, so their m decays through the subnormals
+   * to zero over the steps, while the other half stay ordinary. Every 50 steps the two kernels' states must agree.
+   */
+  @Test
+  void mDecayingThroughTheSubnormalsAgreesStepByStep() {
+    FloatKernels scalar = new ScalarFloatKernels();
+    FloatKernels vector = VectorSupport.create(twoPool);
+    int size = 40_000;
+    SeededRandom r = new SeededRandom(7);
+    float[] w1 = new float[size];
+    float[] m1 = new float[size];
+    float[] v1 = new float[size];
+    for (int i = 0; i < size; i++) {
+      w1[i] = (float) r.nextDouble(-1, 1);
+      m1[i] = (float) r.nextDouble(-1e-3, 1e-3);
+      v1[i] = (float) r.nextDouble(0, 1e-6);
+    }
+    float[] w2 = w1.clone();
+    float[] m2 = m1.clone();
+    float[] v2 = v1.clone();
+    float[] g = new float[size];
+    int subnormalSteps = 0;
+    for (int t = 1; t <= 1200; t++) {
+      for (int i = 0; i < size; i++) {
+        // the first half of every 64 values never has a gradient; the rest changes each step
+        g[i] = i % 64 < 32 ? 0f : (float) r.nextDouble(-1e-2, 1e-2);
+      }
+      FloatKernels.AdamStep step = new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f,
+          (float) (1e-3 / (1 - Math.pow(0.9, t))), (float) Math.sqrt(1 - Math.pow(0.999, t)), 1e-8f);
+      scalar.adam(w1, g, m1, v1, step);
+      vector.adam(w2, g, m2, v2, step);
+      if (t % 50 == 0) {
+        assertArrayEquals(m1, m2, "m after step " + t);
+        assertArrayEquals(v1, v2, "v after step " + t);
+        assertArrayEquals(w1, w2, "w after step " + t);
+      }
+      for (float x : m1) {
+        if (x != 0 && Math.abs(x) < Float.MIN_NORMAL) {
+          subnormalSteps++;
+          break;
+        }
+      }
+    }
+    assertArrayEquals(m1, m2, "m at the end");
+    assertArrayEquals(w1, w2, "w at the end");
+    // the run did pass through the subnormals, which is what it tests
+    assertTrue(subnormalSteps > 100, "m was subnormal after only " + subnormalSteps + " steps");
+  }
+}
