@@ -6,7 +6,6 @@ import java.util.function.IntConsumer;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -1224,17 +1223,6 @@ final class VectorFloatKernels implements FloatKernels {
   /** Element-wise updates are worth a second thread from this many elements on. */
   private static final int PARALLEL_ELEMENTS = 1 << 15;
 
-  /**
-   * Adam's update, vector by vector, as {@link ScalarKernels#adam}. Where one of m, v or g is so small that a product
-   * or quotient of the update would have a subnormal operand or result, that value is updated by {@link #adamLane},
-   * and the rest of its vector as usual: on some processors every vector instruction with a subnormal operand or
-   * result is finished in microcode (measured on AVX-512: a multiply, divide, square root or FMA of 16 subnormal
-   * floats 2.6-3.0 ns a value against 0.15-0.23). In training they are common: where a weight's gradient stays 0 (an
-   * input pixel that is 0 in every image of a batch, a dead ReLU unit), m decays by beta1 a step and reaches the
-   * subnormals within a few hundred steps; in W2 about 8% of the first layer's m were subnormal from the second
-   * epoch, and a third of all vectors held a value this small. Flushing them to zero, which would change the
-   * results, trained W2 1.35-1.43 times as fast; this gives the same bits and trained it 1.14-1.20 times as fast.
-   */
   private static void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s, int from, int to) {
     FloatVector b1 = FloatVector.broadcast(S, s.beta1());
     FloatVector c1 = FloatVector.broadcast(S, s.oneMinusBeta1());
@@ -1243,114 +1231,16 @@ final class VectorFloatKernels implements FloatKernels {
     FloatVector step = FloatVector.broadcast(S, s.stepSize());
     FloatVector root = FloatVector.broadcast(S, s.rootCorrection());
     FloatVector eps = FloatVector.broadcast(S, s.epsilon());
-    // below these magnitudes (and not zero) a value leads to a subnormal operand or result: m through beta1 m and
-    // stepSize m, v through beta2 v and its square root, g through (1 - beta1) g, g g and (1 - beta2) g g. Four
-    // times the bound leaves room for the rounding of the products; a value caught needlessly only takes the
-    // exact path, which gives the same bits
-    double normal = 4.0 * Float.MIN_NORMAL;
-    FloatVector smallM = FloatVector.broadcast(S, bound(normal / Math.min(1, Math.min(s.beta1(), s.stepSize()))));
-    FloatVector smallV = FloatVector.broadcast(S, bound(normal / Math.min(1, s.beta2())));
-    FloatVector smallG = FloatVector.broadcast(S, bound(Math.max(Math.max(normal / s.oneMinusBeta1(),
-        Math.sqrt(normal / s.oneMinusBeta2())), 0x1p-62)));
     int i = from;
     for (int upper = from + S.loopBound(to - from); i < upper; i += L) {
       FloatVector gi = FloatVector.fromArray(S, g, i);
-      FloatVector m0 = FloatVector.fromArray(S, m, i);
-      FloatVector v0 = FloatVector.fromArray(S, v, i);
-      VectorMask<Float> risky = tiny(m0, smallM).or(tiny(v0, smallV)).or(tiny(gi, smallG));
-      boolean anyRisky = risky.anyTrue();
-      if (anyRisky) {
-        // those lanes one by one, then the others as usual with zeros in their place, whose results are dropped
-        for (long lanes = risky.toLong(); lanes != 0; lanes &= lanes - 1) {
-          adamLane(w, g, m, v, s, i + Long.numberOfTrailingZeros(lanes));
-        }
-        m0 = m0.blend(0f, risky);
-        v0 = v0.blend(0f, risky);
-        gi = gi.blend(0f, risky);
-      }
-      FloatVector mi = b1.mul(m0).add(c1.mul(gi));
-      FloatVector vi = b2.mul(v0).add(c2.mul(gi.mul(gi)));
-      FloatVector w0 = FloatVector.fromArray(S, w, i);
-      FloatVector wi = w0.sub(step.mul(mi).div(vi.sqrt().div(root).add(eps)));
-      if (anyRisky) {
-        mi = mi.blend(FloatVector.fromArray(S, m, i), risky);
-        vi = vi.blend(FloatVector.fromArray(S, v, i), risky);
-        wi = wi.blend(w0, risky);
-      }
+      FloatVector mi = b1.mul(FloatVector.fromArray(S, m, i)).add(c1.mul(gi));
+      FloatVector vi = b2.mul(FloatVector.fromArray(S, v, i)).add(c2.mul(gi.mul(gi)));
       mi.intoArray(m, i);
       vi.intoArray(v, i);
-      wi.intoArray(w, i);
+      FloatVector wi = FloatVector.fromArray(S, w, i);
+      wi.sub(step.mul(mi).div(vi.sqrt().div(root).add(eps))).intoArray(w, i);
     }
     ScalarKernels.adam(w, g, m, v, s, i, to);
   }
-
-  /** A threshold as a float: at most the largest finite float (a zero beta or step gives infinity). */
-  private static float bound(double value) {
-    return (float) Math.min(value, Float.MAX_VALUE);
-  }
-
-  /** The lanes of x that are not zero and smaller in magnitude than the bound. */
-  private static VectorMask<Float> tiny(FloatVector x, FloatVector bound) {
-    return x.abs().lt(bound).and(x.compare(VectorOperators.NE, 0f));
-  }
-
-  /**
-   * Adam's update of value j, with the bits of {@link ScalarKernels#adam}. A value whose
-   * gradient is zero and whose m is tiny, the common case in training (a weight that receives no gradient), is
-   * updated without a floating-point operation on a subnormal: m = beta1 m + (1 - beta1) 0 is beta1 m rounded to a
-   * multiple of 2^-149, computed on the integers; v = beta2 v as in the reference (v decays a thousand times more
-   * slowly and is normal there); and w stays as it is when the update is provably below a quarter of w's last
-   * place, which the sums that round w would then leave unchanged. Every other value takes the reference's float
-   * operations, which give the same bits at whatever speed the processor has for them.
-   */
-  static void adamLane(float[] w, float[] g, float[] m, float[] v, AdamStep s, int j) {
-    float gj = g[j];
-    if (gj == 0f) {
-      float mNew = decayed(m[j], s.beta1(), s.oneMinusBeta1() * gj);
-      // w is left unchanged when |w| 2^-26 exceeds the update, which is below 2 stepSize |m| / epsilon
-      if (!Float.isNaN(mNew) && Math.abs((double) w[j])
-          > Math.abs((double) mNew) * Math.abs((double) s.stepSize()) * 0x1p27 / s.epsilon()) {
-        m[j] = mNew;
-        v[j] = s.beta2() * v[j] + s.oneMinusBeta2() * (gj * gj);
-        return;
-      }
-    }
-    ScalarKernels.adam(w, g, m, v, s, j, j + 1);
-  }
-
-  /**
-   * beta1 m + term, for a term that is a zero, with the bits of float arithmetic; NaN where that cannot be had
-   * without a subnormal operand or result (then the caller takes the reference). A normal m whose product is normal
-   * is plain arithmetic; otherwise, for beta1 in [2^-36, 1) and |m| below 2^-114, the product is rounded on the
-   * integers, in units of the smallest subnormal 2^-149, where m is below 2^36 units and beta1 has 24 bits.
-   */
-  private static float decayed(float m, float beta1, float term) {
-    int mBits = Float.floatToRawIntBits(m);
-    int mExponent = (mBits >>> 23) & 0xff;
-    int bBits = Float.floatToRawIntBits(beta1);
-    int bExponent = bBits >>> 23;
-    // beta1 = significand 2^(exponent - 150)
-    int shift = 150 - bExponent;
-    if (bExponent == 0 || shift < 24 || shift > 60 || mExponent > 12) {
-      return mExponent > 0 && Math.abs((double) beta1 * m) >= 0x1p-126 ? beta1 * m + term : Float.NaN;
-    }
-    long k = mExponent == 0 ? mBits & 0x7fffff : (long) ((mBits & 0x7fffff) | 0x800000) << (mExponent - 1);
-    long product = ((bBits & 0x7fffff) | 0x800000) * k;
-    long rounded = product >>> shift;
-    long rest = product & ((1L << shift) - 1);
-    long half = 1L << (shift - 1);
-    if (rest > half || (rest == half && (rounded & 1) == 1)) {
-      rounded++;
-    }
-    if (rounded >= 1 << 24) {
-      // at least 2^-125: a normal product of a normal m
-      return beta1 * m + term;
-    }
-    // 2^-149 times a number below 2^24 has exactly that number as its bits; m's sign
-    float product32 = Float.intBitsToFloat((mBits & 0x80000000) | (int) rounded);
-    // product32 + term: product32 itself unless both are zeros, then -0 only for two -0s
-    return rounded != 0 ? product32
-        : (Float.floatToRawIntBits(product32) & Float.floatToRawIntBits(term)) < 0 ? -0f : 0f;
-  }
-
 }
