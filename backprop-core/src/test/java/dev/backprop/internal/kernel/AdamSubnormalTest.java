@@ -1,6 +1,7 @@
 package dev.backprop.internal.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -108,7 +109,8 @@ class AdamSubnormalTest {
 
   /**
    * Training as it happens: half of the gradients are zero at every step, so their m decays through the subnormals
-   * to zero over the steps, while the other half stay ordinary. Every 50 steps the two kernels' states must agree.
+   * until it stops at a few units of 2^-149, while the other half stay ordinary. Every 50 steps the two kernels'
+   * states must agree.
    */
   @Test
   void mDecayingThroughTheSubnormalsAgreesStepByStep() {
@@ -154,5 +156,133 @@ class AdamSubnormalTest {
     assertArrayEquals(w1, w2, "w at the end");
     // the run did pass through the subnormals, which is what it tests
     assertTrue(subnormalSteps > 100, "m was subnormal after only " + subnormalSteps + " steps");
+  }
+
+  /**
+   * The kernel passes "still" values (a zero gradient and an m of a few units of 2^-149, which the update leaves as
+   * they are) through its arithmetic as zeros. With beta1 = 0.9, 0.9 n rounds back to n up to n = 4 (5 x 0.9 = 4.5
+   * rounds to the even 4), so four units are still and five are not.
+   */
+  @Test
+  void stillMomentsAreThoseTheUpdateLeavesAsTheyAre() {
+    assertEquals(4, VectorFloatKernels.stillMoment(new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 1e-3f,
+        0.5f, 1e-8f)));
+    // 0.5 x 1 unit is a tie, which rounds to the even 0: no m is still
+    assertEquals(0, VectorFloatKernels.stillMoment(new FloatKernels.AdamStep(0.5f, 0.5f, 0.9f, 0.1f, 1e-3f, 1f,
+        1e-8f)));
+    assertEquals(0, VectorFloatKernels.stillMoment(new FloatKernels.AdamStep(0f, 1f, 0f, 1f, 1e-3f, 0.5f, 1e-8f)));
+    // a step of 0.2 turns 3 units into 0.6 of a unit, which rounds to 1 unit, not to zero
+    assertEquals(2, VectorFloatKernels.stillMoment(new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.2f,
+        0.5f, 1e-8f)));
+  }
+
+  /**
+   * The binary search of {@link VectorFloatKernels#stillMoment} against a scan of m from 1 unit to twice the bound
+   * and a thousand units more, for betas and
+   * steps of the usual sizes and odd ones: every m up to the bound is left as it is by the reference update with a
+   * zero gradient and has a product with the step that rounds to a zero, and no m above it.
+   */
+  @Test
+  void theStillBoundIsThatOfAScan() {
+    float[] betas = {0.9f, 0.95f, 0.99f, 0.999f, 0.9999f, 0.5f, 0.3f, 0.75f};
+    float[] steps = {1e-3f, 0.01f, 0.05f, 0.2f, 0.5f, 3f};
+    for (float beta1 : betas) {
+      for (float stepSize : steps) {
+        FloatKernels.AdamStep step = new FloatKernels.AdamStep(beta1, 1 - beta1, 0.999f, 0.001f, stepSize, 0.5f,
+            1e-8f);
+        int bound = VectorFloatKernels.stillMoment(step);
+        float[] w = new float[4];
+        float[] g = {0f, -0f, 0f, -0f};
+        float[] m = new float[4];
+        float[] v = new float[4];
+        for (int units = 1; units <= 2 * bound + 1000; units++) {
+          float plus = Float.intBitsToFloat(units);
+          float[] before = {plus, plus, -plus, -plus};
+          System.arraycopy(before, 0, m, 0, 4);
+          ScalarKernels.adam(w, g, m, v, step, 0, 4);
+          boolean still = stepSize * plus == 0f;
+          for (int i = 0; i < 4; i++) {
+            still &= Float.floatToRawIntBits(m[i]) == Float.floatToRawIntBits(before[i]);
+          }
+          if (still != units <= bound) {
+            throw new AssertionError("beta1 " + beta1 + ", step " + stepSize + ": " + units + " units are "
+                + (still ? "" : "not ") + "still, the bound is " + bound);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Values at the edges of "still": gradients of +0 and -0, of one and eight units of 2^-149 with either sign, and
+   * an ordinary one; m of 0 to 7 units of either sign; w of -0, +0, NaN, infinities, subnormal and ordinary; v of
+   * zeros, subnormals, ordinary, infinite and NaN. Every combination, in shuffled order, against the reference on
+   * one and two threads.
+   */
+  @Test
+  void valuesAtTheEdgesOfStillAgreeWithTheReference() {
+    float tiny = Float.MIN_VALUE;
+    float[] gs = {0f, -0f, tiny, -tiny, 8 * tiny, -8 * tiny, 1e-3f};
+    float[] ws = {-0f, 0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3 * tiny, -0.25f, 7.5f};
+    float[] vs = {0f, tiny, 100 * tiny, 1e-12f, 1f, Float.POSITIVE_INFINITY, Float.NaN};
+    FloatKernels scalar = new ScalarFloatKernels();
+    FloatKernels one = VectorSupport.create(onePool);
+    FloatKernels two = VectorSupport.create(twoPool);
+    FloatKernels.AdamStep[] steps = {
+      new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 1e-3f, 0.05f, 1e-8f),
+      new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.2f, 1f, 0f),
+      new FloatKernels.AdamStep(0.99f, 0.01f, 0.999f, 0.001f, 1e-2f, 0.5f, 1e-8f),
+      new FloatKernels.AdamStep(-0.9f, 1.9f, 0.999f, 0.001f, 1e-3f, 0.5f, 1e-8f),
+    };
+    int size = gs.length * 15 * ws.length * vs.length;
+    float[] g = new float[size];
+    float[] m = new float[size];
+    float[] w = new float[size];
+    float[] v = new float[size];
+    int k = 0;
+    for (float gi : gs) {
+      for (int units = -7; units <= 7; units++) {
+        for (float wi : ws) {
+          for (float vi : vs) {
+            g[k] = gi;
+            float zero = k % 2 == 0 ? 0f : -0f;
+            m[k] = units == 0 ? zero : Math.signum(units) * Float.intBitsToFloat(Math.abs(units));
+            w[k] = wi;
+            v[k] = vi;
+            k++;
+          }
+        }
+      }
+    }
+    SeededRandom r = new SeededRandom(11);
+    for (int i = size - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      for (float[] x : new float[][] {g, m, w, v}) {
+        float t = x[i];
+        x[i] = x[j];
+        x[j] = t;
+      }
+    }
+    for (FloatKernels.AdamStep step : steps) {
+      float[][] expected = {w.clone(), m.clone(), v.clone()};
+      scalar.adam(expected[0], g, expected[1], expected[2], step);
+      for (FloatKernels kernels : new FloatKernels[] {one, two}) {
+        float[][] actual = {w.clone(), m.clone(), v.clone()};
+        kernels.adam(actual[0], g, actual[1], actual[2], step);
+        String what = "beta1 " + step.beta1() + ", step " + step.stepSize();
+        assertArrayEquals(bits(expected[1]), bits(actual[1]), "m, " + what);
+        assertArrayEquals(bits(expected[2]), bits(actual[2]), "v, " + what);
+        assertArrayEquals(bits(expected[0]), bits(actual[0]), "w, " + what);
+      }
+    }
+  }
+
+  /** The raw bits, so that NaNs are compared by their payload and zeros by their sign. */
+  private static int[] bits(float[] x) {
+    int[] bits = new int[x.length];
+    for (int i = 0; i < x.length; i++) {
+      bits[i] = Float.floatToRawIntBits(x[i]);
+    }
+    return bits;
   }
 }
