@@ -12,7 +12,8 @@ if [ "${1:-}" = "end-to-end" ]; then
   if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
     pages="-XX:+UseTransparentHugePages"
   fi
-  exec java --add-modules jdk.incubator.vector -Xms128m -XX:GCTimeRatio=2 $pages -cp "$cp" dev.backprop.bench.EndToEnd "$@"
+  exec java --add-modules jdk.incubator.vector -Xms128m -XX:+UseParallelGC -XX:GCTimeRatio=2 $pages -cp "$cp" \
+    dev.backprop.bench.EndToEnd "$@"
 fi
 # JMH forks get their JVM flags from the annotations; a -jvmArgsAppend given here replaces them, so repeat
 # "--add-modules jdk.incubator.vector" in it (e.g. -jvmArgsAppend "--add-modules jdk.incubator.vector -Dbackprop.threads=1").
