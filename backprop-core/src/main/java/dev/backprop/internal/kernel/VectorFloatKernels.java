@@ -1231,9 +1231,14 @@ final class VectorFloatKernels implements FloatKernels {
    * back to m; from then on the update leaves m and w as they are, step after step. On some processors every vector
    * instruction with a subnormal operand or result is finished in microcode (measured on AVX-512: 2.6-3.0 ns a
    * value against 0.15-0.23), and in W2 a third of Adam's vectors held such a "still" m. So the lanes whose update
-   * is known to leave m and w unchanged enter the arithmetic with m = +0, which costs nothing, and get their m back
-   * afterwards. The lanes are chosen with integer operations on the bits: the mask operations of the Vector API are
-   * not compiled on every JDK and processor (JDK 17 with AVX-512 allocates for them).
+   * is known to leave m unchanged (a zero gradient, m of 1 to {@link #stillMoment} units of 2^-149) enter the
+   * arithmetic with zeros in place of m, which cost nothing, and get their m back afterwards. The lanes are chosen
+   * with integer operations on the bits, and the vectors mixed with bitwise ones: the mask operations of the Vector
+   * API are not compiled on every JDK and processor (JDK 17 with AVX-512 allocates for them). The loop is kept short
+   * in calls: JDK 17's C2 now and then leaves the last reinterpretation or store of a long loop uncompiled (a
+   * species that is not a constant), and the update then allocates for every vector. With a dozen calls more it
+   * did so in 3 of 13 W2 runs; as written, in about one run in thirteen, which then trains W2 10-15% slower.
+   * Splitting the update into two loops over chunks did it in every run.
    */
   private static void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s, int from, int to) {
     FloatVector b1 = FloatVector.broadcast(S, s.beta1());
@@ -1244,34 +1249,32 @@ final class VectorFloatKernels implements FloatKernels {
     FloatVector root = FloatVector.broadcast(S, s.rootCorrection());
     FloatVector eps = FloatVector.broadcast(S, s.epsilon());
     IntVector still = IntVector.broadcast(INTS, stillMoment(s));
+    IntVector magnitude = IntVector.broadcast(INTS, Integer.MAX_VALUE);
+    IntVector sign = IntVector.broadcast(INTS, Integer.MIN_VALUE);
+    IntVector one = IntVector.broadcast(INTS, 1);
     int i = from;
     for (int upper = from + S.loopBound(to - from); i < upper; i += L) {
       FloatVector gi = FloatVector.fromArray(S, g, i);
       IntVector m0 = FloatVector.fromArray(S, m, i).reinterpretAsInts();
-      IntVector moving = moving(gi.reinterpretAsInts(), m0, FloatVector.fromArray(S, w, i).reinterpretAsInts(), still);
-      // a still lane computes with m = +0 and g = +-0: m' = +0, w' = w - +0 / d = w
-      FloatVector mi = b1.mul(m0.and(moving).reinterpretAsFloats()).add(c1.mul(gi));
+      // -1 in the lanes that need the arithmetic, 0 in the still ones: each condition that fails sets the sign bit
+      // of a term, and the arithmetic shift spreads the sign of their union
+      IntVector units = m0.and(magnitude);
+      IntVector moving = gi.reinterpretAsInts().and(magnitude).neg() // the gradient is not a zero
+          .or(units.sub(one)) // m is a zero
+          .or(still.sub(units)) // m is more than still units
+          .lanewise(VectorOperators.ASHR, 31);
+      IntVector kept = m0.and(moving.not());
+      // a still lane computes beta1 (+0) + (1 - beta1) g = +0 for a zero g, and then w - stepSize (+-0) / d with the
+      // sign of its m, which is w - stepSize m / d of the reference, as stepSize m rounds to that zero
+      IntVector mi = b1.mul(m0.and(moving).reinterpretAsFloats()).add(c1.mul(gi)).reinterpretAsInts()
+          .or(kept.and(sign));
       FloatVector vi = b2.mul(FloatVector.fromArray(S, v, i)).add(c2.mul(gi.mul(gi)));
       FloatVector wi = FloatVector.fromArray(S, w, i);
-      wi.sub(step.mul(mi).div(vi.sqrt().div(root).add(eps))).intoArray(w, i);
+      wi.sub(step.mul(mi.reinterpretAsFloats()).div(vi.sqrt().div(root).add(eps))).intoArray(w, i);
       vi.intoArray(v, i);
-      mi.reinterpretAsInts().or(m0.and(moving.not())).reinterpretAsFloats().intoArray(m, i);
+      mi.or(kept).reinterpretAsFloats().intoArray(m, i);
     }
     ScalarKernels.adam(w, g, m, v, s, i, to);
-  }
-
-  /**
-   * -1 in the lanes that need the update's arithmetic, 0 in the still ones: gradient a zero, m of 1 to {@code still}
-   * units of 2^-149 (either sign), and w not -0 (w - +0 keeps -0 where the reference's w - (-0) gives +0). Each
-   * condition that fails sets the sign bit of a term; the arithmetic shift spreads the sign of their union.
-   */
-  private static IntVector moving(IntVector g, IntVector m, IntVector w, IntVector still) {
-    IntVector units = m.and(Integer.MAX_VALUE);
-    IntVector failed = g.and(Integer.MAX_VALUE).neg() // g is not a zero
-        .or(units.sub(1)) // m is a zero
-        .or(still.sub(units)) // m is larger than still
-        .or(w.and(w.and(Integer.MAX_VALUE).sub(1))); // w is -0
-    return failed.lanewise(VectorOperators.ASHR, 31);
   }
 
   /**
