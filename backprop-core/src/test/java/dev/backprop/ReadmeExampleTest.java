@@ -7,7 +7,8 @@ import dev.backprop.data.Dataset;
 import dev.backprop.data.Normalization;
 import dev.backprop.data.Splits;
 import dev.backprop.loss.CrossEntropyLoss;
-import dev.backprop.metrics.Evaluation;
+import dev.backprop.loss.Loss;
+import dev.backprop.train.Evaluation;
 import dev.backprop.nn.Network;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.optim.OptimizerSettings;
@@ -25,10 +26,11 @@ class ReadmeExampleTest {
     Network net = Network.builder(data.featureCount())
         .dense(128, Activations.relu())
         .dense(data.outputCount(), Activations.softmax())
-        .loss(new CrossEntropyLoss()).seed(42).build();
+        .seed(42).build();
+    Loss loss = new CrossEntropyLoss();
     TrainingConfig config = TrainingConfig.defaults().withOptimizer(OptimizerSettings.adam(1e-3));
-    new Trainer(config).fit(net, norm.apply(parts.train()), norm.apply(parts.heldOut()));
-    double accuracy = Evaluation.of(net, norm.apply(parts.heldOut())).accuracy();
+    new Trainer(config).fit(net, loss, norm.apply(parts.train()), norm.apply(parts.heldOut()));
+    double accuracy = Evaluation.of(net, loss, norm.apply(parts.heldOut())).accuracy();
     System.out.println("README example accuracy " + accuracy);
     assertTrue(accuracy >= 0.95, "accuracy " + accuracy);
   }

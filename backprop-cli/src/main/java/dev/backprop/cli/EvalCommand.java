@@ -4,7 +4,7 @@ import dev.backprop.io.Json;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
 import dev.backprop.metrics.ClassificationMetrics;
-import dev.backprop.metrics.Evaluation;
+import dev.backprop.train.Evaluation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Model m = ModelFile.load(model);
-    Evaluation e = Evaluation.of(m.network(), ModelData.labelled(m, data));
+    Evaluation e = Evaluation.of(m.network(), m.loss(), ModelData.labelled(m, data));
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {
       out.println(Json.writePretty(toJson(e)));

@@ -3,6 +3,7 @@ package dev.backprop.cli;
 import dev.backprop.check.GradientCheck;
 import dev.backprop.data.Dataset;
 import dev.backprop.io.Json;
+import dev.backprop.loss.Loss;
 import dev.backprop.nn.Network;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
@@ -57,6 +58,7 @@ final class GradcheckCommand implements Callable<Integer> {
     PreparedData prepared = PreparedData.prepare(data, seed);
     Dataset train = prepared.train();
     Network net = Networks.build(network, train, seed, DType.FLOAT64);
+    Loss loss = Networks.loss(network, train);
     int n = Math.min(rows, train.size());
     int[] first = new int[n];
     for (int i = 0; i < n; i++) {
@@ -65,12 +67,12 @@ final class GradcheckCommand implements Callable<Integer> {
     Matrix x = Matrix.zeros(n, train.featureCount());
     Matrix y = Matrix.zeros(n, train.outputCount());
     train.gather(first, 0, n, x, y);
-    GradientCheck.Report report = GradientCheck.check(net, x, y, GradientCheck.DEFAULT_STEP);
+    GradientCheck.Report report = GradientCheck.check(net, loss, x, y, GradientCheck.DEFAULT_STEP);
     boolean passed = report.passed(threshold);
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {
       Map<String, Object> j = new LinkedHashMap<>();
-      j.put("network", net.describe());
+      j.put("network", net.describe() + ", " + loss.name());
       j.put("rows", n);
       j.put("threshold", threshold);
       List<Object> tensors = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.backprop.nn.Network;
 import dev.backprop.nn.activation.Activation;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.tensor.DType;
+import dev.backprop.train.Objective;
 import java.util.List;
 
 /** Builds the network that the flags of {@link NetworkOptions} describe for a dataset. */
@@ -17,20 +18,14 @@ final class Networks {
 
   private Networks() {}
 
+  /** The network of the flags, with initial weights from {@code seed}. */
   static Network build(NetworkOptions options, Dataset train, long seed, DType dtype) {
-    boolean classification = train.task() == Task.CLASSIFICATION;
     Activation hidden = activation("--activation", options.activation, HIDDEN);
-    Activation output = activation("--output-activation",
-        options.outputActivation != null ? options.outputActivation : classification ? "softmax" : "identity", OUTPUT);
-    Loss loss = loss(options.loss != null ? options.loss : classification ? "cross-entropy" : "mse");
-    try {
-      loss.checkOutput(output);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    Activation output = outputActivation(options, train);
+    loss(options, train);
     List<Integer> widths = options.hiddenWidths(train.featureCount());
     requireMemory(train.featureCount(), widths, train.outputCount(), Runtime.getRuntime().maxMemory());
-    Network.Builder builder = Network.builder(train.featureCount()).seed(seed).dtype(dtype).loss(loss);
+    Network.Builder builder = Network.builder(train.featureCount()).seed(seed).dtype(dtype);
     for (int width : widths) {
       builder.dense(width, hidden);
       if (options.dropout > 0) {
@@ -68,11 +63,27 @@ final class Networks {
     return Activations.byName(name);
   }
 
-  private static Loss loss(String name) {
+  /** The loss of the flags, checked against the output activation it follows. */
+  static Loss loss(NetworkOptions options, Dataset train) {
+    boolean classification = train.task() == Task.CLASSIFICATION;
+    String name = options.loss != null ? options.loss : classification ? "cross-entropy" : "mse";
+    Loss loss;
     try {
-      return Losses.byName(name);
+      loss = Losses.byName(name);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--loss: " + e.getMessage());
     }
+    try {
+      Objective.of(loss, outputActivation(options, train));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return loss;
+  }
+
+  private static Activation outputActivation(NetworkOptions options, Dataset train) {
+    boolean classification = train.task() == Task.CLASSIFICATION;
+    return activation("--output-activation",
+        options.outputActivation != null ? options.outputActivation : classification ? "softmax" : "identity", OUTPUT);
   }
 }

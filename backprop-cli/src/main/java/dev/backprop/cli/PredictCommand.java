@@ -4,7 +4,7 @@ import dev.backprop.data.Task;
 import dev.backprop.io.AtomicFiles;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
-import dev.backprop.metrics.Evaluation;
+import dev.backprop.train.Evaluation;
 import dev.backprop.tensor.Matrix;
 import java.io.IOException;
 import java.nio.file.Path;

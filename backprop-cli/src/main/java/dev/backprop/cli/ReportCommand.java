@@ -48,7 +48,7 @@ final class ReportCommand implements Callable<Integer> {
     Map<String, Object> provenance = m.info().provenance();
     TrainingReport.Builder report = TrainingReport.builder()
         .title(title != null ? title : "Report of " + model.getFileName())
-        .network(m.network())
+        .network(m.network(), m.loss())
         .settings(settings(m))
         .data(data, source.sha256())
         .evaluate(data, ModelData.labelled(m, data, source));

@@ -5,6 +5,7 @@ import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
 import dev.backprop.io.ModelInfo;
 import dev.backprop.nn.Dense;
+import dev.backprop.nn.Network;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,11 +37,11 @@ final class SummaryCommand implements Callable<Integer> {
     Model m = ModelFile.load(model);
     ModelInfo info = m.info();
     PrintWriter out = spec.commandLine().getOut();
-    List<Dense> layers = m.network().layers();
+    List<Network.Block> blocks = m.network().blocks();
     if (common.json) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("model", model.toString());
-      j.put("architecture", m.network().describe());
+      j.put("architecture", m.describe());
       j.put("parameters", m.network().parameterCount());
       j.put("task", info.task().id());
       j.put("label", info.labelName());
@@ -53,13 +54,13 @@ final class SummaryCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "model %s%n", model);
     out.printf(Locale.ROOT, "%-6s %-14s %-12s %10s%n", "layer", "shape (W)", "activation", "parameters");
-    for (int i = 0; i < layers.size(); i++) {
-      Dense d = layers.get(i);
+    for (int i = 0; i < blocks.size(); i++) {
+      Dense d = blocks.get(i).dense();
       long params = (long) d.inputSize() * d.outputSize() + d.outputSize();
       out.printf(Locale.ROOT, "%-6d %-14s %-12s %,10d%n", i, d.inputSize() + " x " + d.outputSize(),
-          d.activation().name(), params);
+          blocks.get(i).activation().name(), params);
     }
-    out.printf(Locale.ROOT, "total %,d parameters; loss %s%n", m.network().parameterCount(), m.network().loss().name());
+    out.printf(Locale.ROOT, "total %,d parameters; loss %s%n", m.network().parameterCount(), m.loss().name());
     out.printf(Locale.ROOT, "task %s, label '%s', %d features, normalization %s%n", info.task().id(), info.labelName(),
         info.featureNames().size(), info.normalization().kind().id());
     if (!info.classes().isEmpty()) {

@@ -6,7 +6,8 @@ import dev.backprop.Compute;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
 import dev.backprop.io.ModelInfo;
-import dev.backprop.metrics.Evaluation;
+import dev.backprop.train.Evaluation;
+import dev.backprop.loss.Loss;
 import dev.backprop.nn.Network;
 import dev.backprop.optim.OptimizerSettings;
 import dev.backprop.tensor.DType;
@@ -159,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     applyThreads(threads);
     TrainingState resumed = resume == null ? null : CheckpointFile.load(resume);
-    Path checkpoints = checkpointDir != null ? checkpointDir : resume;
+    Path checkpoints = checkpointFolder();
     Model initial = init == null ? null : ModelFile.load(init);
     PreparedData prepared = PreparedData.prepare(data, initial, init, seed);
     Dataset train = prepared.train();
@@ -175,9 +176,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     Network net = initial == null ? Networks.build(network, train, seed, DType.FLOAT32)
         : initialNetwork(initial);
+    Loss loss = initial == null ? Networks.loss(network, train) : initial.loss();
     PrintWriter progress = common.json ? spec.commandLine().getErr() : stdout;
     if (!quiet) {
-      progress.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d training rows, %,d test rows%n", net.describe(),
+      progress.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d training rows, %,d test rows%n", net.describe() + ", " + loss.name(),
           net.parameterCount(), data.data, train.size(), prepared.test().size());
       if (validation != null) {
         progress.printf(Locale.ROOT, "%,d of the training rows held out for validation%n", validation.size());
@@ -201,23 +203,23 @@ final class TrainCommand implements Callable<Integer> {
     }
     History history;
     try {
-      history = fit(trainer, net, train, validation, prepared.test(), checkpoints);
+      history = fit(trainer, net, loss, train, validation, prepared.test());
     } catch (RuntimeException e) {
       if (bar != null) {
         bar.interrupt();
       }
       throw e;
     }
-    Evaluation test = Evaluation.of(net, prepared.test());
+    Evaluation test = Evaluation.of(net, loss, prepared.test());
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
 
     Map<String, Object> metrics = metrics(history, test, seconds, samplesPerSecond);
     ModelInfo info = prepared.info().withProvenance(provenance(prepared, config, history, metrics, train,
         validation));
-    ModelFile.save(new Model(net, info), out);
+    ModelFile.save(new Model(net, loss, info), out);
     if (report != null) {
-      TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net)
+      TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net, loss)
           .history(history).evaluation("test data", test).settings(info.provenance())
           .data(data.data, prepared.source().sha256()).timings(seconds, samplesPerSecond);
       if (test.regression() != null) {
@@ -248,10 +250,10 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** Trains; a divergence says which checkpoint, if any, is kept. */
-  private History fit(Trainer trainer, Network net, Dataset train, Dataset validation, Dataset test,
-      Path checkpoints) {
+  private History fit(Trainer trainer, Network net, Loss loss, Dataset train, Dataset validation, Dataset test) {
+    Path checkpoints = checkpointFolder();
     try {
-      return trainer.fit(net, train, validation, test);
+      return trainer.fit(net, loss, train, validation, test);
     } catch (IncompatibleCheckpointException e) {
       if (e.otherRun()) {
         throw new UsageException("--resume: " + e.getMessage() + "; resume with the flags of the run that wrote it");
@@ -365,6 +367,11 @@ final class TrainCommand implements Callable<Integer> {
       throw new UsageException("--resume " + resume + ": no such folder");
     }
     return earlyStopping;
+  }
+
+  /** Where checkpoints go: --checkpoint-dir, else the folder resumed from, else none (null). */
+  private Path checkpointFolder() {
+    return checkpointDir != null ? checkpointDir : resume;
   }
 
   /** The network of the --init model (PreparedData has checked that it fits the data). */

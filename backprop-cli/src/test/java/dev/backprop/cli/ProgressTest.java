@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.metrics.ClassificationMetrics;
-import dev.backprop.metrics.Evaluation;
+import dev.backprop.train.Evaluation;
 import dev.backprop.metrics.RegressionMetrics;
 import dev.backprop.train.EpochResult;
 import java.io.PrintWriter;

@@ -92,10 +92,10 @@ class ReportInChromiumTest {
     Dataset train = norm.apply(parts.train());
     Dataset test = norm.apply(parts.heldOut());
     Network net = Network.builder(data.featureCount()).dense(16, Activations.relu())
-        .dense(data.outputCount(), Activations.softmax()).loss(new CrossEntropyLoss()).seed(42).build();
+        .dense(data.outputCount(), Activations.softmax()).seed(42).build();
     History history = new Trainer(TrainingConfig.defaults().withEpochs(8).withBatchSize(16)
-        .withOptimizer(OptimizerSettings.adam(0.01))).fit(net, train, test);
-    return TrainingReport.builder().title("iris").network(net).history(history)
+        .withOptimizer(OptimizerSettings.adam(0.01))).fit(net, new CrossEntropyLoss(), train, test);
+    return TrainingReport.builder().title("iris").network(net, new CrossEntropyLoss()).history(history)
         .settings(Map.of("optimizer", "adam", "epochs", 8)).data("iris", null).evaluate("test data", test).build();
   }
 

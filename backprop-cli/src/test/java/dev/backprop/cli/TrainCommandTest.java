@@ -8,7 +8,7 @@ import dev.backprop.io.Json;
 import dev.backprop.io.JsonObject;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
-import dev.backprop.metrics.Evaluation;
+import dev.backprop.train.Evaluation;
 import dev.backprop.tensor.Matrix;
 import java.nio.file.Files;
 import java.nio.file.Path;

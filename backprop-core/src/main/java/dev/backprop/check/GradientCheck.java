@@ -1,9 +1,12 @@
 package dev.backprop.check;
 
+import dev.backprop.loss.Loss;
 import dev.backprop.nn.Network;
 import dev.backprop.nn.Parameter;
+import dev.backprop.nn.Pass;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
+import dev.backprop.train.Objective;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
@@ -57,14 +60,20 @@ public final class GradientCheck {
 
   /**
    * Checks every parameter of {@code network} (converted to float64 first; the argument is not modified)
-   * on the batch (x, y). The cost is taken in training mode, so with dropout every evaluation uses the
-   * masks of the network's current dropout key, the ones the back-propagated gradient saw.
+   * under {@code loss} on the batch (x, y), in a training pass of step 0 under seed 0: with dropout, every
+   * evaluation of the cost uses the masks the back-propagated gradient saw.
    */
-  public static Report check(Network network, Matrix x, Matrix y, double step) {
+  public static Report check(Network network, Loss loss, Matrix x, Matrix y, double step) {
+    return check(network, loss, x, y, Pass.training(0, 0), step);
+  }
+
+  /** As {@link #check(Network, Loss, Matrix, Matrix, double)}, with the dropout masks of {@code pass}. */
+  public static Report check(Network network, Loss loss, Matrix x, Matrix y, Pass pass, double step) {
     Network net = network.copy(DType.FLOAT64);
+    Objective objective = Objective.of(loss, net);
     Matrix x64 = x.to(DType.FLOAT64);
     Matrix y64 = y.to(DType.FLOAT64);
-    net.computeGradients(x64, y64);
+    objective.computeGradients(net, x64, y64, pass);
     List<Result> results = new ArrayList<>();
     for (Parameter p : net.parameters()) {
       Matrix analytic = p.grad().copy();
@@ -74,7 +83,7 @@ public final class GradientCheck {
         int index = i;
         DoubleUnaryOperator cost = v -> {
           w[index] = v;
-          return net.loss(x64, y64, true);
+          return objective.value(net, x64, y64, pass);
         };
         worst.offer(i, analytic.getFlat(i), bestDifference(cost, w[i], step, analytic.getFlat(i)));
       }

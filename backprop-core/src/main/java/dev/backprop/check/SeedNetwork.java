@@ -1,6 +1,7 @@
 package dev.backprop.check;
 
 import dev.backprop.SeededRandom;
+import dev.backprop.loss.Loss;
 import dev.backprop.loss.SquaredErrorLoss;
 import dev.backprop.nn.Dense;
 import dev.backprop.nn.Network;
@@ -58,20 +59,27 @@ public final class SeedNetwork {
 
   /** The seed network holding the weights of {@code network}, which must be two sigmoid dense layers. */
   public static SeedNetwork of(Network network) {
-    List<Dense> layers = network.layers();
-    if (layers.size() != 2 || !layers.get(0).activation().name().equals("sigmoid")
-        || !layers.get(1).activation().name().equals("sigmoid")) {
+    List<Network.Block> blocks = network.blocks();
+    if (blocks.size() != 2 || !(blocks.get(0).activation() instanceof Sigmoid)
+        || !(blocks.get(1).activation() instanceof Sigmoid)) {
       throw new IllegalArgumentException("the seed network has two sigmoid layers, got " + network.describe());
     }
-    return new SeedNetwork(layers.get(0).weight().value().toArray(), layers.get(0).bias().value().toArray()[0],
-        layers.get(1).weight().value().toArray(), layers.get(1).bias().value().toArray()[0]);
+    Dense first = blocks.get(0).dense();
+    Dense second = blocks.get(1).dense();
+    return new SeedNetwork(first.weight().value().toArray(), first.bias().value().toArray()[0],
+        second.weight().value().toArray(), second.bias().value().toArray()[0]);
   }
 
-  /** The same network in the general engine: sigmoid/sigmoid dense layers and the sse loss. */
+  /** The same network in the general engine: sigmoid/sigmoid dense layers, trained with {@link #loss()}. */
   public Network toNetwork(DType dtype) {
-    Dense first = new Dense(0, Matrix.of(dtype, w1), Matrix.of(dtype, new double[][] {b1}), new Sigmoid());
-    Dense second = new Dense(1, Matrix.of(dtype, w2), Matrix.of(dtype, new double[][] {b2}), new Sigmoid());
-    return Network.of(List.of(first, second), SquaredErrorLoss.sse());
+    Dense first = new Dense(0, Matrix.of(dtype, w1), Matrix.of(dtype, new double[][] {b1}));
+    Dense second = new Dense(1, Matrix.of(dtype, w2), Matrix.of(dtype, new double[][] {b2}));
+    return Network.of(List.of(new Network.Block(first, new Sigmoid(), 0), new Network.Block(second, new Sigmoid(), 0)));
+  }
+
+  /** The seed's cost C = 1/2 sum (a2 - y)^2 as the general engine's loss. */
+  public static Loss loss() {
+    return SquaredErrorLoss.sse();
   }
 
   /** Every quantity of the forward pass. */

@@ -3,11 +3,12 @@ package dev.backprop.io;
 import dev.backprop.InvalidInputException;
 import dev.backprop.Version;
 import dev.backprop.metrics.ClassificationMetrics;
-import dev.backprop.metrics.Evaluation;
 import dev.backprop.metrics.RegressionMetrics;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
 import dev.backprop.train.CheckpointStore;
+import dev.backprop.train.EpochProgress;
+import dev.backprop.train.Evaluation;
 import dev.backprop.train.EpochResult;
 import dev.backprop.train.TrainingState;
 import java.io.IOException;
@@ -83,6 +84,14 @@ public final class CheckpointFile {
     putNumber(meta, "best_loss", state.bestLoss());
     meta.put("bad_epochs", state.badEpochs());
     meta.put("has_best_parameters", state.bestParameters() != null);
+    if (state.partial().batches() > 0) {
+      Map<String, Object> partial = new LinkedHashMap<>();
+      partial.put("batches", state.partial().batches());
+      putNumber(partial, "loss_sum", state.partial().lossSum());
+      partial.put("correct", state.partial().correct());
+      putNumber(partial, "seconds", state.partial().seconds());
+      meta.put("partial_epoch", partial);
+    }
     meta.put("optimizer_numbers", doubles);
     List<Object> history = new ArrayList<>();
     for (EpochResult r : state.history()) {
@@ -154,9 +163,19 @@ public final class CheckpointFile {
     for (JsonObject e : meta.objectList("history")) {
       history.add(epoch(e));
     }
+    EpochProgress partial = EpochProgress.NONE;
+    if (meta.has("partial_epoch")) {
+      JsonObject p = meta.object("partial_epoch");
+      try {
+        partial = new EpochProgress(p.intValue("batches"), p.number("loss_sum"), (long) p.number("correct"),
+            p.optionalNumber("seconds", 0));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(source, "metadata field 'partial_epoch'", e.getMessage());
+      }
+    }
     return new TrainingState(meta.string("signature"), meta.intValue("epoch"), meta.bool("stopped"), params, optim,
         history, meta.intValue("best_epoch"), meta.optionalNumber("best_loss", Double.NaN),
-        meta.intValue("bad_epochs"), best);
+        meta.intValue("bad_epochs"), best, partial);
   }
 
   private static void addTensors(List<SafeTensors.Tensor> out, String prefix, Map<String, Matrix> values) {

@@ -11,6 +11,7 @@ import dev.backprop.nn.activation.Activation;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.nn.activation.LeakyRelu;
 import dev.backprop.tensor.Matrix;
+import dev.backprop.train.Objective;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,8 +55,9 @@ public final class ModelFile {
     Network network = model.network();
     List<SafeTensors.Tensor> tensors = new ArrayList<>();
     List<Object> layers = new ArrayList<>();
-    for (int i = 0; i < network.layers().size(); i++) {
-      Dense d = network.layers().get(i);
+    for (Network.Block block : network.blocks()) {
+      Dense d = block.dense();
+      Activation activation = block.activation();
       Matrix w = d.weight().value();
       float[] transposed = new float[w.size()];
       for (int r = 0; r < w.rows(); r++) {
@@ -73,9 +75,9 @@ public final class ModelFile {
       layer.put("type", "dense");
       layer.put("in", d.inputSize());
       layer.put("out", d.outputSize());
-      layer.put("activation", d.activation().name());
-      if (d.activation() instanceof LeakyRelu) {
-        layer.put("slope", ((LeakyRelu) d.activation()).slope());
+      layer.put("activation", activation.name());
+      if (activation instanceof LeakyRelu leaky) {
+        layer.put("slope", leaky.slope());
       }
       layers.add(layer);
     }
@@ -84,7 +86,7 @@ public final class ModelFile {
     meta.put("format", FORMAT);
     meta.put("format_version", FORMAT_VERSION);
     meta.put("layers", layers);
-    meta.put("loss", network.loss().name());
+    meta.put("loss", model.loss().name());
     meta.put("task", info.task().id());
     meta.put("label", info.labelName());
     meta.put("features", info.featureNames());
@@ -127,7 +129,7 @@ public final class ModelFile {
     if (layerSpecs.isEmpty()) {
       throw new InvalidInputException(source, "metadata field 'layers'", "expected at least one layer");
     }
-    List<Dense> layers = new ArrayList<>();
+    List<Network.Block> layers = new ArrayList<>();
     Set<String> expectedTensors = new HashSet<>();
     for (int i = 0; i < layerSpecs.size(); i++) {
       JsonObject spec = layerSpecs.get(i);
@@ -142,9 +144,9 @@ public final class ModelFile {
         throw new InvalidInputException(source, "metadata field '" + field + "'", "layer sizes must be positive, "
             + "found in " + in + ", out " + out);
       }
-      if (i > 0 && in != layers.get(i - 1).outputSize()) {
+      if (i > 0 && in != layers.get(i - 1).dense().outputSize()) {
         throw new InvalidInputException(source, "metadata field '" + field + ".in'", "expected "
-            + layers.get(i - 1).outputSize() + " (the previous layer's out), found " + in);
+            + layers.get(i - 1).dense().outputSize() + " (the previous layer's out), found " + in);
       }
       Activation activation = parse(source, field + ".activation", () -> activation(spec));
       String prefix = "layers." + i + ".";
@@ -158,7 +160,7 @@ public final class ModelFile {
           w.set(c, r, weight.data()[r * in + c]);
         }
       }
-      layers.add(new Dense(i, w, Matrix.wrap(1, out, bias.data().clone()), activation));
+      layers.add(new Network.Block(new Dense(i, w, Matrix.wrap(1, out, bias.data().clone())), activation, 0));
     }
     for (SafeTensors.Tensor t : contents.tensors()) {
       if (!expectedTensors.contains(t.name())) {
@@ -166,7 +168,8 @@ public final class ModelFile {
             "unexpected tensor: the metadata describes " + layerSpecs.size() + " dense layers");
       }
     }
-    Network network = parse(source, "layers", () -> Network.of(layers, loss));
+    Network network = parse(source, "layers", () -> Network.of(layers));
+    parse(source, "loss", () -> Objective.of(loss, network));
     Task task = parse(source, "task", () -> Task.parse(meta.string("task")));
     List<String> features = meta.stringList("features");
     requireDistinct(source, "features", features);
@@ -195,7 +198,7 @@ public final class ModelFile {
         () -> new Normalization(Normalization.Kind.parse(norm.string("kind")), offset, scale));
     Map<String, Object> provenance = meta.has("provenance") ? meta.object("provenance").members() : Map.of();
     ModelInfo info = new ModelInfo(task, features, meta.string("label"), classes, normalization, provenance);
-    return new Model(network, info);
+    return new Model(network, loss, info);
   }
 
   /** The activation a layer's metadata names, with its slope for leaky-relu. */

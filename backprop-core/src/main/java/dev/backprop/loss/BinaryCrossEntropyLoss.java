@@ -1,8 +1,6 @@
 package dev.backprop.loss;
 
 import dev.backprop.internal.math.ReproducibleMath;
-
-import dev.backprop.nn.activation.Activation;
 import dev.backprop.tensor.Matrix;
 
 /**
@@ -10,7 +8,8 @@ import dev.backprop.tensor.Matrix;
  * {@code BCEWithLogitsLoss}): C = (1/(m n)) sum [max(z, 0) - z y + log(1 + e^-|z|)], which equals
  * -[y log a + (1 - y) log(1 - a)] with a = sigma(z) but never takes the logarithm of 0.
  *
- * <p>Fused with the sigmoid: delta = (a - y) / (m n). Each output is an independent yes/no (multi-label).
+ * <p>In training it is fused with the sigmoid: delta = (a - y) / (m n). Each output is an independent yes/no
+ * (multi-label).
  */
 public final class BinaryCrossEntropyLoss implements Loss {
   @Override
@@ -27,23 +26,6 @@ public final class BinaryCrossEntropyLoss implements Loss {
       total += Math.max(zi, 0) - zi * y.getFlat(i) + StrictMath.log1p(ReproducibleMath.exp(-Math.abs(zi)));
     }
     return total / z.size();
-  }
-
-  @Override
-  public void outputDelta(Activation output, Matrix z, Matrix a, Matrix y, Matrix delta) {
-    y.requireShape(a.rows(), a.cols(), "targets");
-    double inv = 1.0 / a.size();
-    for (int i = 0, n = a.size(); i < n; i++) {
-      delta.setFlat(i, (a.getFlat(i) - y.getFlat(i)) * inv);
-    }
-  }
-
-  @Override
-  public void checkOutput(Activation output) {
-    if (!"sigmoid".equals(output.name())) {
-      throw new IllegalArgumentException("binary-cross-entropy needs a sigmoid output, got " + output.name()
-          + "; use --output-activation sigmoid");
-    }
   }
 
   @Override

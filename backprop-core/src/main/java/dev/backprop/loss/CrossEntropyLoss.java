@@ -1,16 +1,14 @@
 package dev.backprop.loss;
 
 import dev.backprop.internal.math.ReproducibleMath;
-
-import dev.backprop.nn.activation.Activation;
 import dev.backprop.tensor.Matrix;
 
 /**
  * Categorical cross-entropy after a softmax output, averaged over the batch (PyTorch's
- * {@code CrossEntropyLoss} on logits): C = -(1/m) sum_i sum_j y_ij log softmax(z_i)_j.
+ * {@code CrossEntropyLoss} on logits): C = -(1/m) sum_i sum_j y_ij log softmax(z_i)_j. Targets are one-hot rows.
  *
- * <p>The value uses log-softmax by max subtraction, so no logarithm of zero is formed. Softmax and
- * cross-entropy are fused: delta = (a - y) / m, never the softmax Jacobian. Targets are one-hot rows.
+ * <p>The value uses log-softmax by max subtraction, so no logarithm of zero is formed. In training it is fused
+ * with the softmax: delta = (a - y) / m, never the softmax Jacobian.
  */
 public final class CrossEntropyLoss implements Loss {
   @Override
@@ -42,23 +40,6 @@ public final class CrossEntropyLoss implements Loss {
       }
     }
     return total / z.rows();
-  }
-
-  @Override
-  public void outputDelta(Activation output, Matrix z, Matrix a, Matrix y, Matrix delta) {
-    y.requireShape(a.rows(), a.cols(), "targets");
-    double inv = 1.0 / a.rows();
-    for (int i = 0, n = a.size(); i < n; i++) {
-      delta.setFlat(i, (a.getFlat(i) - y.getFlat(i)) * inv);
-    }
-  }
-
-  @Override
-  public void checkOutput(Activation output) {
-    if (!"softmax".equals(output.name())) {
-      throw new IllegalArgumentException("cross-entropy needs a softmax output, got " + output.name()
-          + "; use --output-activation softmax, or binary-cross-entropy with sigmoid");
-    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.backprop.loss;
 
+import dev.backprop.InvalidSettingException;
 import java.util.List;
 
 /** The losses by name, as the command line and model files spell them. */
@@ -21,7 +22,7 @@ public final class Losses {
       case "binary-cross-entropy":
         return new BinaryCrossEntropyLoss();
       default:
-        throw new IllegalArgumentException("unknown loss '" + name + "', expected one of " + NAMES);
+        throw new InvalidSettingException("loss", "'" + name + "'", "one of " + NAMES);
     }
   }
 }

@@ -1,11 +1,10 @@
 package dev.backprop.loss;
 
-import dev.backprop.nn.activation.Activation;
 import dev.backprop.tensor.Matrix;
 
 /**
- * The squared-error losses, C = s * sum over batch and outputs of (a - y)^2, with dC/dA = 2 s (a - y) and
- * delta = dC/dA (.) f'(z) through the output activation:
+ * The squared-error losses, C = s * sum over batch and outputs of (a - y)^2, with dC/dA = 2 s (a - y); in
+ * training, delta = dC/dA (.) f'(z) through the output activation, whatever it is:
  * <ul>
  *   <li>{@code sse}, the seed's cost: s = 1/2, so dC/dA = a - y and the gradients are summed over the batch;
  *   <li>{@code mse}, PyTorch's {@code MSELoss} (mean reduction): s = 1 / (batch * outputs).
@@ -48,24 +47,18 @@ public final class SquaredErrorLoss implements Loss {
     return scale(a) * sum;
   }
 
-  @Override
-  public void outputDelta(Activation output, Matrix z, Matrix a, Matrix y, Matrix delta) {
+  /** dC/dA = 2 s (a - y), written into {@code gradA} (batch x outputs; may be {@code a} itself). */
+  public void gradient(Matrix a, Matrix y, Matrix gradA) {
     y.requireShape(a.rows(), a.cols(), "targets");
     double factor = 2 * scale(a);
     for (int i = 0, n = a.size(); i < n; i++) {
-      delta.setFlat(i, factor * (a.getFlat(i) - y.getFlat(i)));
+      gradA.setFlat(i, factor * (a.getFlat(i) - y.getFlat(i)));
     }
-    output.backward(z, a, delta, delta);
   }
 
   @Override
   public boolean sumsOverBatch() {
     return !mean;
-  }
-
-  @Override
-  public void checkOutput(Activation output) {
-    // any output activation has a derivative to chain through
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.backprop.nn;
 
 import dev.backprop.SeededRandom;
-import dev.backprop.loss.Loss;
 import dev.backprop.nn.activation.Activation;
+import dev.backprop.nn.activation.Softmax;
 import dev.backprop.nn.init.Initializer;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
@@ -12,15 +12,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A stack of dense layers and the loss that trains them.
+ * A stack of layers: blocks of a {@link Dense} layer, its activation and, in hidden blocks, optional
+ * {@link Dropout}. It knows nothing of losses: {@link #forward} maps inputs to outputs, and {@link #backward} takes
+ * delta = dC/dz of the output block (which the training objective computes from its loss) down to every
+ * parameter's gradient.
  *
- * <p>{@link #computeGradients} is one forward and one backward pass: it leaves dC/dW and dC/db in every
- * parameter's gradient, ready for an optimizer. Build one with {@link #builder(int)}:
+ * <p>Build one with {@link #builder(int)}:
  * <pre>{@code
  * Network net = Network.builder(64)
  *     .dense(32, Activations.relu())
  *     .dense(10, Activations.softmax())
- *     .loss(new CrossEntropyLoss())
  *     .seed(42)
  *     .build();
  * }</pre>
@@ -29,18 +30,31 @@ public final class Network {
   /** Stream id for weight initialisation under the network's seed. */
   public static final long INIT_STREAM = 1;
 
-  private final List<Dense> layers;
-  private final Loss loss;
-  private long dropoutSeed;
-  private long dropoutStep;
+  private final List<Block> blocks;
+  private final List<Layer> layers;
 
-  private Network(List<Dense> layers, Loss loss) {
-    if (layers.isEmpty()) {
+  /**
+   * A dense layer, the activation that follows it and the dropout rate after that (0 for none): the unit in
+   * which architectures are described and stored.
+   */
+  public record Block(Dense dense, Activation activation, double dropout) {
+    public Block {
+      Objects.requireNonNull(dense, "dense");
+      Objects.requireNonNull(activation, "activation");
+      if (!(dropout >= 0 && dropout < 1)) {
+        throw new IllegalArgumentException("dropout after dense layer " + dense.index() + " must be in [0, 1), got "
+            + dropout);
+      }
+    }
+  }
+
+  private Network(List<Block> blocks) {
+    if (blocks.isEmpty()) {
       throw new IllegalArgumentException("a network needs at least one dense layer");
     }
-    for (int i = 1; i < layers.size(); i++) {
-      Dense prev = layers.get(i - 1);
-      Dense next = layers.get(i);
+    for (int i = 1; i < blocks.size(); i++) {
+      Dense prev = blocks.get(i - 1).dense();
+      Dense next = blocks.get(i).dense();
       if (prev.outputSize() != next.inputSize()) {
         throw new IllegalArgumentException("dense layer " + i + " takes " + next.inputSize()
             + " inputs but layer " + (i - 1) + " gives " + prev.outputSize());
@@ -49,23 +63,31 @@ public final class Network {
         throw new IllegalArgumentException("dense layers " + (i - 1) + " and " + i + " differ in element type");
       }
     }
-    if (layers.get(layers.size() - 1).dropout() > 0) {
+    if (blocks.get(blocks.size() - 1).dropout() > 0) {
       throw new IllegalArgumentException("dropout is for hidden layers; the output layer must keep all its outputs");
     }
-    for (int i = 0; i < layers.size() - 1; i++) {
-      if (!layers.get(i).activation().elementwise()) {
+    for (int i = 0; i < blocks.size() - 1; i++) {
+      if (blocks.get(i).activation() instanceof Softmax) {
         throw new IllegalArgumentException("softmax is only allowed on the output layer, found it on hidden layer "
             + i + "; use relu, tanh, sigmoid or leaky-relu there");
       }
     }
-    loss.checkOutput(layers.get(layers.size() - 1).activation());
-    this.layers = List.copyOf(layers);
-    this.loss = loss;
+    this.blocks = List.copyOf(blocks);
+    List<Layer> stack = new ArrayList<>();
+    for (Block b : blocks) {
+      Dense d = b.dense();
+      stack.add(d);
+      stack.add(new ActivationLayer(b.activation(), d.outputSize(), d.dtype()));
+      if (b.dropout() > 0) {
+        stack.add(new Dropout(b.dropout(), d.outputSize(), d.index(), d.dtype()));
+      }
+    }
+    this.layers = List.copyOf(stack);
   }
 
-  /** A network from explicit layers (as loaded from a file); their parameters are used, not copied. */
-  public static Network of(List<Dense> layers, Loss loss) {
-    return new Network(layers, Objects.requireNonNull(loss, "loss"));
+  /** A network from explicit blocks (as loaded from a file); their parameters are used, not copied. */
+  public static Network of(List<Block> blocks) {
+    return new Network(blocks);
   }
 
   /** Starts a network that takes {@code inputs} features. */
@@ -73,31 +95,38 @@ public final class Network {
     return new Builder(inputs);
   }
 
-  public List<Dense> layers() {
+  /** The architecture block by block. */
+  public List<Block> blocks() {
+    return blocks;
+  }
+
+  /** Every layer, from the input to the output activation. */
+  public List<Layer> layers() {
     return layers;
   }
 
-  public Loss loss() {
-    return loss;
+  /** The activation of the output block, applied to the logits z it gives. */
+  public Activation outputActivation() {
+    return blocks.get(blocks.size() - 1).activation();
   }
 
   public int inputSize() {
-    return layers.get(0).inputSize();
+    return blocks.get(0).dense().inputSize();
   }
 
   public int outputSize() {
-    return layers.get(layers.size() - 1).outputSize();
+    return blocks.get(blocks.size() - 1).dense().outputSize();
   }
 
   public DType dtype() {
-    return layers.get(0).dtype();
+    return blocks.get(0).dense().dtype();
   }
 
   /** Every trainable parameter: layer by layer, weight then bias. */
   public List<Parameter> parameters() {
     List<Parameter> all = new ArrayList<>();
-    for (Dense d : layers) {
-      all.addAll(d.parameters());
+    for (Layer layer : layers) {
+      all.addAll(layer.parameters());
     }
     return Collections.unmodifiableList(all);
   }
@@ -112,85 +141,51 @@ public final class Network {
   }
 
   /**
-   * The output activations for {@code x} (batch x inputSize). The returned matrix is the output layer's
-   * workspace: valid until the next call, copy it to keep it.
+   * The outputs for {@code x} (batch x inputSize). The returned matrix is the output layer's workspace: valid
+   * until the next call, copy it to keep it.
    */
-  public Matrix forward(Matrix x, boolean training) {
+  public Matrix forward(Matrix x, Pass pass) {
+    Matrix a = logits(x, pass);
+    return layers.get(layers.size() - 1).forward(a, pass);
+  }
+
+  /**
+   * z of the output block for {@code x}: every layer but the output activation. The training objective applies
+   * that activation itself, to start backpropagation from the loss.
+   */
+  public Matrix logits(Matrix x, Pass pass) {
     Matrix a = x;
-    for (Dense layer : layers) {
-      a = layer.forward(a, training, dropoutSeed, dropoutStep);
+    for (int i = 0; i < layers.size() - 1; i++) {
+      a = layers.get(i).forward(a, pass);
     }
     return a;
   }
 
   /**
-   * Sets the key of the dropout masks that training passes draw until the next call: the trainer gives
-   * (training seed, step number), so each step has its own masks and a resumed run draws the same ones.
-   * Without dropout it changes nothing.
+   * Backpropagation from delta = dC/dz of the output block, for the batch of the last {@link #logits} or
+   * {@link #forward} call: fills every parameter's gradient. {@code delta} may be overwritten.
    */
-  public void dropoutKey(long seed, long step) {
-    this.dropoutSeed = seed;
-    this.dropoutStep = step;
-  }
-
-  /** Whether any layer drops outputs in training. */
-  public boolean hasDropout() {
-    for (Dense d : layers) {
-      if (d.dropout() > 0) {
-        return true;
-      }
+  public void backward(Matrix delta) {
+    Matrix grad = delta;
+    for (int i = layers.size() - 2; i >= 0; i--) {
+      grad = layers.get(i).backward(grad, i > 0);
     }
-    return false;
   }
 
   /** A new matrix with the outputs for {@code x}, computed in evaluation mode. */
   public Matrix predict(Matrix x) {
-    return forward(x, false).copy();
-  }
-
-  /** The loss on (x, y) in evaluation mode, without gradients. */
-  public double loss(Matrix x, Matrix y) {
-    return loss(x, y, false);
-  }
-
-  /**
-   * The loss on (x, y) without gradients, in training mode (dropout masks from the current key) or in
-   * evaluation mode. In training mode it is the loss that {@link #computeGradients} differentiates.
-   */
-  public double loss(Matrix x, Matrix y, boolean training) {
-    forward(x, training);
-    Dense out = layers.get(layers.size() - 1);
-    return loss.value(out.z(), out.a(), y);
-  }
-
-  /**
-   * One forward and one backward pass on the batch (x, y): fills every parameter's gradient and returns
-   * the loss C of the batch, computed before any update.
-   */
-  public double computeGradients(Matrix x, Matrix y) {
-    forward(x, true);
-    Dense out = layers.get(layers.size() - 1);
-    double value = loss.value(out.z(), out.a(), y);
-    Matrix delta = out.deltaBuffer();
-    loss.outputDelta(out.activation(), out.z(), out.a(), y, delta);
-    Matrix grad = out.backwardFromDelta(delta, layers.size() > 1);
-    for (int i = layers.size() - 2; i >= 0; i--) {
-      grad = layers.get(i).backward(grad, i > 0);
-    }
-    return value;
+    return forward(x, Pass.INFERENCE).copy();
   }
 
   /** A deep copy with the given element type (float64 for gradient checks, float32 for training). */
   public Network copy(DType dtype) {
-    List<Dense> copies = new ArrayList<>();
-    for (int i = 0; i < layers.size(); i++) {
-      Dense d = layers.get(i);
-      copies.add(new Dense(i, d.weight().value().to(dtype), d.bias().value().to(dtype), d.activation(),
-          d.dropout()));
+    List<Block> copies = new ArrayList<>();
+    for (Block b : blocks) {
+      Dense d = b.dense();
+      copies.add(new Block(new Dense(d.index(), d.weight().value().to(dtype), d.bias().value().to(dtype)),
+          b.activation(), b.dropout()));
     }
-    Network copy = new Network(copies, loss);
-    copy.dropoutKey(dropoutSeed, dropoutStep);
-    return copy;
+    return new Network(copies);
   }
 
   /**
@@ -198,37 +193,26 @@ public final class Network {
    * probability {@code rate} in training; used to train a loaded model with dropout.
    */
   public Network withHiddenDropout(double rate) {
-    List<Dense> views = new ArrayList<>();
-    for (int i = 0; i < layers.size(); i++) {
-      Dense d = layers.get(i);
-      views.add(new Dense(i, d.weight().value(), d.bias().value(), d.activation(),
-          i < layers.size() - 1 ? rate : 0));
+    List<Block> views = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      Block b = blocks.get(i);
+      Dense d = b.dense();
+      views.add(new Block(new Dense(d.index(), d.weight().value(), d.bias().value()), b.activation(),
+          i < blocks.size() - 1 ? rate : 0));
     }
-    return new Network(views, loss);
+    return new Network(views);
   }
 
-  /** Copies every parameter value of {@code source} (same architecture) into this network. */
-  public void copyParametersFrom(Network source) {
-    List<Parameter> mine = parameters();
-    List<Parameter> theirs = source.parameters();
-    if (mine.size() != theirs.size()) {
-      throw new IllegalArgumentException("architectures differ: " + this + " vs " + source);
-    }
-    for (int i = 0; i < mine.size(); i++) {
-      mine.get(i).value().copyFrom(theirs.get(i).value());
-    }
-  }
-
-  /** e.g. {@code 64 -> 32 relu -> 10 softmax, cross-entropy}. */
+  /** e.g. {@code 64 -> 32 relu -> 10 softmax}. */
   public String describe() {
     StringBuilder sb = new StringBuilder().append(inputSize());
-    for (Dense d : layers) {
-      sb.append(" -> ").append(d.outputSize()).append(' ').append(d.activation().name());
-      if (d.dropout() > 0) {
-        sb.append(" (dropout ").append(d.dropout()).append(')');
+    for (Block b : blocks) {
+      sb.append(" -> ").append(b.dense().outputSize()).append(' ').append(b.activation().name());
+      if (b.dropout() > 0) {
+        sb.append(" (dropout ").append(b.dropout()).append(')');
       }
     }
-    return sb.append(", ").append(loss.name()).toString();
+    return sb.toString();
   }
 
   @Override
@@ -243,7 +227,6 @@ public final class Network {
     private final List<Activation> activations = new ArrayList<>();
     private final List<Initializer> initializers = new ArrayList<>();
     private final List<Double> dropouts = new ArrayList<>();
-    private Loss loss;
     private long seed = 42;
     private DType dtype = DType.FLOAT32;
 
@@ -286,11 +269,6 @@ public final class Network {
       return this;
     }
 
-    public Builder loss(Loss value) {
-      this.loss = Objects.requireNonNull(value, "loss");
-      return this;
-    }
-
     /** The seed of the initial weights (default 42). */
     public Builder seed(long value) {
       this.seed = value;
@@ -304,19 +282,17 @@ public final class Network {
     }
 
     public Network build() {
-      if (loss == null) {
-        throw new IllegalStateException("no loss set: call loss(...) before build()");
-      }
       SeededRandom random = SeededRandom.derive(seed, INIT_STREAM);
-      List<Dense> layers = new ArrayList<>();
+      List<Block> blocks = new ArrayList<>();
       int in = inputs;
       for (int i = 0; i < widths.size(); i++) {
         Matrix w = Matrix.zeros(dtype, in, widths.get(i));
         initializers.get(i).fill(w, random);
-        layers.add(new Dense(i, w, Matrix.zeros(dtype, 1, widths.get(i)), activations.get(i), dropouts.get(i)));
+        Dense dense = new Dense(i, w, Matrix.zeros(dtype, 1, widths.get(i)));
+        blocks.add(new Block(dense, activations.get(i), dropouts.get(i)));
         in = widths.get(i);
       }
-      return new Network(layers, loss);
+      return new Network(blocks);
     }
   }
 }

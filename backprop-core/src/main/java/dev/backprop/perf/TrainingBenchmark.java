@@ -32,7 +32,7 @@ public final class TrainingBenchmark {
     int e = epochs > 0 ? epochs : workload.epochs();
     Network net = workload.network(seed);
     TrainingConfig config = new TrainingConfig(e, workload.batchSize(), true, seed, workload.optimizer());
-    History history = new Trainer(config).fit(net, train, null);
+    History history = new Trainer(config).fit(net, workload.loss(), train, null);
     double[] rates = history.epochs().stream().mapToDouble(r -> train.size() / r.seconds()).toArray();
     double[] sorted = rates.clone();
     Arrays.sort(sorted);

@@ -1,6 +1,7 @@
 package dev.backprop.perf;
 
 import dev.backprop.loss.CrossEntropyLoss;
+import dev.backprop.loss.Loss;
 import dev.backprop.loss.SquaredErrorLoss;
 import dev.backprop.nn.Network;
 import dev.backprop.nn.activation.Activations;
@@ -65,7 +66,12 @@ public record Workload(String id, String name, List<Integer> layers, boolean see
           : last ? Activations.softmax() : Activations.relu();
       b.dense(layers.get(i), activation, Initializer.FAN_IN_UNIFORM);
     }
-    return b.loss(seedNetwork ? SquaredErrorLoss.sse() : new CrossEntropyLoss()).build();
+    return b.build();
+  }
+
+  /** The loss this workload trains with: the seed's sse, or cross-entropy after softmax. */
+  public Loss loss() {
+    return seedNetwork ? SquaredErrorLoss.sse() : new CrossEntropyLoss();
   }
 
   /** e.g. {@code W2 modern 784-256-256-10 adam batch 128}. */

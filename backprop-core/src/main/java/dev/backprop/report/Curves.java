@@ -1,6 +1,6 @@
 package dev.backprop.report;
 
-import dev.backprop.metrics.Evaluation;
+import dev.backprop.train.Evaluation;
 import dev.backprop.train.EpochResult;
 import dev.backprop.train.History;
 import java.util.List;

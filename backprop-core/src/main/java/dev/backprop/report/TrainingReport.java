@@ -6,8 +6,9 @@ import dev.backprop.data.Task;
 import dev.backprop.io.AtomicFiles;
 import dev.backprop.io.Json;
 import dev.backprop.metrics.ClassificationMetrics;
-import dev.backprop.metrics.Evaluation;
+import dev.backprop.train.Evaluation;
 import dev.backprop.metrics.RegressionMetrics;
+import dev.backprop.loss.Loss;
 import dev.backprop.nn.Dense;
 import dev.backprop.nn.Network;
 import dev.backprop.tensor.Matrix;
@@ -31,7 +32,7 @@ import java.util.Objects;
  * whose input was not given is left out (without a history, there are no curves).
  *
  * <pre>
- *   TrainingReport.builder().title("digits").network(net).history(history).evaluate("test data", test)
+ *   TrainingReport.builder().title("digits").network(net, loss).history(history).evaluate("test data", test)
  *       .settings(Map.of("optimizer", "adam")).data("digits", sha256).timings(seconds, samplesPerSecond)
  *       .write(Path.of("run.html"));
  * </pre>
@@ -64,6 +65,7 @@ public final class TrainingReport {
   public static final class Builder {
     private String title = DEFAULT_TITLE;
     private Network network;
+    private Loss loss;
     private History history;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private String dataSource;
@@ -82,9 +84,10 @@ public final class TrainingReport {
       return this;
     }
 
-    /** The trained network: its architecture and parameter counts. */
-    public Builder network(Network value) {
+    /** The trained network and its loss: the architecture and parameter counts. */
+    public Builder network(Network value, Loss lossValue) {
       network = Objects.requireNonNull(value, "network");
+      loss = Objects.requireNonNull(lossValue, "loss");
       return this;
     }
 
@@ -143,7 +146,7 @@ public final class TrainingReport {
       if (network == null) {
         throw new IllegalStateException("evaluate needs the network: call network(net) first");
       }
-      evaluation(name, Evaluation.of(network, data));
+      evaluation(name, Evaluation.of(network, loss, data));
       if (data.task() == Task.REGRESSION) {
         predictions(data.targets(), Evaluation.predict(network, data.features()));
       }
@@ -156,7 +159,7 @@ public final class TrainingReport {
       sb.append("<h1>").append(Html.escape(title)).append("</h1>\n<p class=\"sub\">Backprop ")
           .append(Html.escape(Version.VERSION));
       if (network != null) {
-        sb.append(" &#183; ").append(Html.escape(network.describe()));
+        sb.append(" &#183; ").append(Html.escape(network.describe() + ", " + loss.name()));
       }
       sb.append("</p>\n");
       cards(sb);
@@ -235,15 +238,15 @@ public final class TrainingReport {
           + "<th>parameters</th></tr>\n");
       sb.append(String.format(Locale.ROOT, "<tr><td>input</td><td>%d features</td><td></td><td></td></tr>%n",
           network.inputSize()));
-      List<Dense> layers = network.layers();
-      for (int i = 0; i < layers.size(); i++) {
-        Dense d = layers.get(i);
+      List<Network.Block> blocks = network.blocks();
+      for (int i = 0; i < blocks.size(); i++) {
+        Dense d = blocks.get(i).dense();
         long params = (long) d.inputSize() * d.outputSize() + d.outputSize();
         sb.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d x %d</td><td>%s</td><td class=\"num\">%,d</td>"
-            + "</tr>%n", i, d.inputSize(), d.outputSize(), Html.escape(d.activation().name()), params));
+            + "</tr>%n", i, d.inputSize(), d.outputSize(), Html.escape(blocks.get(i).activation().name()), params));
       }
       sb.append(String.format(Locale.ROOT, "<tr><th colspan=\"3\">total (loss %s)</th><td class=\"num\">%,d</td>"
-          + "</tr>%n</table>%n", Html.escape(network.loss().name()), network.parameterCount()));
+          + "</tr>%n</table>%n", Html.escape(loss.name()), network.parameterCount()));
     }
 
     private void dataAndTimings(StringBuilder sb) {

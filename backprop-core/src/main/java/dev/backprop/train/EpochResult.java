@@ -1,6 +1,6 @@
 package dev.backprop.train;
 
-import dev.backprop.metrics.Evaluation;
+import dev.backprop.train.Evaluation;
 
 /**
  * What one epoch did.

@@ -9,6 +9,8 @@ public final class History {
   private final List<EpochResult> epochs = new ArrayList<>();
   private int keptEpoch;
   private boolean stoppedEarly;
+  private boolean interrupted;
+  private int interruptedBatches;
 
   void add(EpochResult result) {
     epochs.add(result);
@@ -18,6 +20,23 @@ public final class History {
   void keep(int epoch, boolean early) {
     keptEpoch = epoch;
     stoppedEarly = early;
+  }
+
+  /** Records that a stop request ended the run after {@code epoch} epochs and {@code batches} of the next. */
+  void interrupt(int epoch, int batches) {
+    interrupted = true;
+    keptEpoch = epoch;
+    interruptedBatches = batches;
+  }
+
+  /** Whether a stop request ended the run before its last epoch (see {@link Trainer#requestStop()}). */
+  public boolean interrupted() {
+    return interrupted;
+  }
+
+  /** With {@link #interrupted()}, how many batches of the epoch after the last completed one were done. */
+  public int interruptedBatches() {
+    return interruptedBatches;
   }
 
   /**

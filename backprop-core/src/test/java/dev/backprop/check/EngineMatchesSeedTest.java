@@ -55,7 +55,7 @@ class EngineMatchesSeedTest {
 
     TrainingConfig config = new TrainingConfig(STEPS, TrainingConfig.FULL_BATCH, false, SEED,
         OptimizerSettings.sgd(ETA));
-    new Trainer(config).fit(engine, data, null);
+    new Trainer(config).fit(engine, SeedNetwork.loss(), data, null);
     for (int s = 0; s < STEPS; s++) {
       reference.step(a0f, y, ETA);
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.backprop.SeededRandom;
 import dev.backprop.loss.CrossEntropyLoss;
 import dev.backprop.nn.Network;
+import dev.backprop.nn.Pass;
+import dev.backprop.train.Objective;
 import dev.backprop.nn.Parameter;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.optim.Optimizer;
@@ -27,8 +29,9 @@ class WeightDecayGradientTest {
     double lr = 0.1;
     for (double dropout : new double[] {0, 0.3}) {
       Network net = Network.builder(4).dense(6, Activations.tanh()).dropout(dropout).dense(3, Activations.softmax())
-          .loss(new CrossEntropyLoss()).seed(5).dtype(DType.FLOAT64).build();
-      net.dropoutKey(3, 9);
+          .seed(5).dtype(DType.FLOAT64).build();
+      Objective objective = Objective.of(new CrossEntropyLoss(), net);
+      Pass pass = Pass.training(3, 9);
       Matrix x = random(5, 4, 1);
       Matrix y = Matrix.zeros(DType.FLOAT64, 5, 3);
       for (int i = 0; i < 5; i++) {
@@ -38,7 +41,7 @@ class WeightDecayGradientTest {
       for (Parameter p : net.parameters()) {
         before.add(p.value().copy());
       }
-      net.computeGradients(x, y);
+      objective.computeGradients(net, x, y, pass);
       Optimizer sgd = OptimizerSettings.sgd(lr).withWeightDecay(wd).create(net.parameters());
       sgd.step();
       List<Matrix> afterStep = new ArrayList<>();
@@ -57,7 +60,7 @@ class WeightDecayGradientTest {
           int index = i;
           double numeric = GradientCheck.centralDifference(v -> {
             w[index] = v;
-            return net.loss(x, y, true) + wd / 2 * sumOfSquares(net);
+            return objective.value(net, x, y, pass) + wd / 2 * sumOfSquares(net);
           }, w[i], GradientCheck.DEFAULT_STEP);
           worst = Math.max(worst, GradientCheck.relativeError(applied, numeric));
         }

@@ -42,11 +42,11 @@ class MalformedModelFileTest {
   @SuppressWarnings("unchecked")
   void saveAGoodModel() throws IOException {
     Network net = Network.builder(2).dense(3, Activations.relu()).dense(2, Activations.softmax())
-        .loss(new CrossEntropyLoss()).seed(5).build();
+        .seed(5).build();
     ModelInfo info = new ModelInfo(Task.CLASSIFICATION, List.of("u", "v"), "label", List.of("no", "yes"),
         Normalization.none(2), Map.of());
     Path good = dir.resolve("good.safetensors");
-    ModelFile.save(new Model(net, info), good);
+    ModelFile.save(new Model(net, new CrossEntropyLoss(), info), good);
     byte[] bytes = Files.readAllBytes(good);
     int length = (int) ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     header = (Map<String, Object>) Json.parse("good", new String(bytes, 8, length, StandardCharsets.UTF_8));

@@ -53,18 +53,17 @@ class ModelFileTest {
     Network net = Network.builder(3)
         .dense(2, Activations.leakyRelu())
         .dense(2, Activations.identity())
-        .loss(SquaredErrorLoss.mse())
         .seed(SEED)
         .build();
     randomizeBiases(net, new SeededRandom(SEED));
     ModelInfo info = new ModelInfo(Task.REGRESSION, List.of("u", "v", "w"), "price", List.of(),
         Normalization.none(3), Map.of());
     Path file = dir.resolve("regression.safetensors");
-    ModelFile.save(new Model(net, info), file);
+    ModelFile.save(new Model(net, SquaredErrorLoss.mse(), info), file);
     Model loaded = ModelFile.load(file);
     assertSameParameters(net, loaded.network());
     assertSameInfo(info, loaded.info());
-    assertEquals("mse", loaded.network().loss().name());
+    assertEquals("mse", loaded.loss().name());
   }
 
   @Test
@@ -90,7 +89,7 @@ class ModelFileTest {
     SafeTensors.Contents contents = SafeTensors.read(file);
     assertEquals(4, contents.tensors().size());
     for (int n = 0; n < 2; n++) {
-      Dense layer = model.network().layers().get(n);
+      Dense layer = model.network().blocks().get(n).dense();
       Matrix w = layer.weight().value();
       SafeTensors.Tensor weight = contents.tensor("layers." + n + ".weight");
       // shape [out, in], while Dense.weight() is in x out
@@ -107,7 +106,7 @@ class ModelFileTest {
       assertEquals((float) layer.bias().value().get(0, 1), bias.data()[1]);
     }
     // a hand check of one element: the 5x4 first layer's file element [2][1] is W(1, 2)
-    Matrix w0 = model.network().layers().get(0).weight().value();
+    Matrix w0 = model.network().blocks().get(0).dense().weight().value();
     assertEquals((float) w0.get(1, 2), contents.tensor("layers.0.weight").data()[2 * 4 + 1]);
   }
 
@@ -232,15 +231,15 @@ class ModelFileTest {
   @Test
   void aCustomLeakyReluSlopeSurvivesTheFile() throws IOException {
     Network net = Network.of(List.of(
-        new Dense(0, Matrix.of(new double[][] {{0.5, -1.0, 0.25}, {1.5, 0.75, -0.5}}), Matrix.of(new double[][] {{0.1, -0.2, 0.3}}),
-            new dev.backprop.nn.activation.LeakyRelu(0.2)),
-        new Dense(1, Matrix.of(new double[][] {{1.0}, {-2.0}, {0.5}}), Matrix.of(new double[][] {{0.05}}),
-            Activations.identity())), SquaredErrorLoss.mse());
+        new Network.Block(new Dense(0, Matrix.of(new double[][] {{0.5, -1.0, 0.25}, {1.5, 0.75, -0.5}}),
+            Matrix.of(new double[][] {{0.1, -0.2, 0.3}})), new dev.backprop.nn.activation.LeakyRelu(0.2), 0),
+        new Network.Block(new Dense(1, Matrix.of(new double[][] {{1.0}, {-2.0}, {0.5}}), Matrix.of(new double[][] {{0.05}})),
+            Activations.identity(), 0)));
     ModelInfo info = new ModelInfo(Task.REGRESSION, List.of("x1", "x2"), "y", List.of(), Normalization.none(2), Map.of());
     Path file = dir.resolve("leaky.safetensors");
-    ModelFile.save(new Model(net, info), file);
+    ModelFile.save(new Model(net, SquaredErrorLoss.mse(), info), file);
     Model loaded = ModelFile.load(file);
-    assertEquals(0.2, ((dev.backprop.nn.activation.LeakyRelu) loaded.network().layers().get(0).activation()).slope(),
+    assertEquals(0.2, ((dev.backprop.nn.activation.LeakyRelu) loaded.network().blocks().get(0).activation()).slope(),
         1e-12);
     Matrix x = Matrix.of(new double[][] {{-1.5, -0.7}});
     assertEquals(net.predict(x), loaded.network().predict(x));
@@ -248,11 +247,11 @@ class ModelFileTest {
 
   @Test
   void regressionModelWithClassesIsRejected() throws IOException {
-    Network net = Network.builder(3).dense(1, Activations.identity()).loss(SquaredErrorLoss.mse()).seed(SEED).build();
+    Network net = Network.builder(3).dense(1, Activations.identity()).seed(SEED).build();
     ModelInfo info = new ModelInfo(Task.REGRESSION, List.of("u", "v", "w"), "y", List.of(), Normalization.none(3),
         Map.of());
     Path good = dir.resolve("reg.safetensors");
-    ModelFile.save(new Model(net, info), good);
+    ModelFile.save(new Model(net, SquaredErrorLoss.mse(), info), good);
     Map<String, Object> meta = metadata(good);
     meta.put("classes", List.of("p", "q", "r"));
     Path bad = dir.resolve("reg-classes.safetensors");
@@ -265,7 +264,7 @@ class ModelFileTest {
     Network net = classifierModel().network();
     ModelInfo info = new ModelInfo(Task.CLASSIFICATION, List.of("a", "b", "c", "d"), "y", List.of(),
         Normalization.none(4), Map.of());
-    assertThrows(IllegalArgumentException.class, () -> new Model(net, info));
+    assertThrows(IllegalArgumentException.class, () -> new Model(net, new CrossEntropyLoss(), info));
   }
 
   @Test
@@ -283,7 +282,6 @@ class ModelFileTest {
     Network net = Network.builder(4)
         .dense(5, Activations.relu())
         .dense(3, Activations.softmax())
-        .loss(new CrossEntropyLoss())
         .seed(SEED)
         .build();
     randomizeBiases(net, new SeededRandom(SEED));
@@ -299,12 +297,12 @@ class ModelFileTest {
         "petal width"), "species", List.of("setosa", "versicolor", "virginica"),
         new Normalization(Normalization.Kind.STANDARD, new double[] {5.8, 3.05, 3.76, 1.2},
             new double[] {0.825, 0.432, 1.76, 0.761}), provenance);
-    return new Model(net, info);
+    return new Model(net, new CrossEntropyLoss(), info);
   }
 
   private static void randomizeBiases(Network net, SeededRandom random) {
-    for (Dense d : net.layers()) {
-      Matrix b = d.bias().value();
+    for (Network.Block block : net.blocks()) {
+      Matrix b = block.dense().bias().value();
       for (int i = 0; i < b.size(); i++) {
         b.setFlat(i, random.nextDouble(0.1, 1) * (random.nextDouble() < 0.5 ? -1 : 1));
       }

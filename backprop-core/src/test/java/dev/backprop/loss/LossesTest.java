@@ -12,6 +12,7 @@ import dev.backprop.nn.activation.Activation;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
+import dev.backprop.train.Objective;
 import org.junit.jupiter.api.Test;
 
 /** The losses' values and output deltas against hand-computed and naive reference values. */
@@ -31,7 +32,7 @@ class LossesTest {
   void sseDeltaThroughIdentityIsTheError() {
     Matrix a = Matrix.of(DType.FLOAT64, A);
     Matrix delta = a.zerosLike();
-    SquaredErrorLoss.sse().outputDelta(Activations.identity(), a, a, Matrix.of(DType.FLOAT64, Y), delta);
+    Objective.of(SquaredErrorLoss.sse(), Activations.identity()).outputDelta(a, a, Matrix.of(DType.FLOAT64, Y), delta);
     assertArrayEquals2d(new double[][] {{1, 0}, {2, -0.5}}, delta, 1e-15);
   }
 
@@ -42,7 +43,7 @@ class LossesTest {
     Activations.sigmoid().forward(z, a);
     Matrix y = Matrix.of(DType.FLOAT64, new double[][] {{1, 0}});
     Matrix delta = z.zerosLike();
-    SquaredErrorLoss.sse().outputDelta(Activations.sigmoid(), z, a, y, delta);
+    Objective.of(SquaredErrorLoss.sse(), Activations.sigmoid()).outputDelta(z, a, y, delta);
     // (a - y) a (1 - a): (0.5 - 1) 0.25 = -0.125; (0.75 - 0) 0.1875 = 0.140625
     assertArrayEquals2d(new double[][] {{-0.125, 0.140625}}, delta, 1e-15);
   }
@@ -54,7 +55,7 @@ class LossesTest {
     // (1 + 0 + 4 + 0.25) / 4 = 1.3125
     assertEquals(1.3125, SquaredErrorLoss.mse().value(a, a, y), 1e-15);
     Matrix delta = a.zerosLike();
-    SquaredErrorLoss.mse().outputDelta(Activations.identity(), a, a, y, delta);
+    Objective.of(SquaredErrorLoss.mse(), Activations.identity()).outputDelta(a, a, y, delta);
     // 2 (a - y) / (2 * 2)
     assertArrayEquals2d(new double[][] {{0.5, 0}, {1, -0.25}}, delta, 1e-15);
   }
@@ -91,7 +92,7 @@ class LossesTest {
     assertEquals(expected, new CrossEntropyLoss().value(z, a, y), 1e-13);
 
     Matrix delta = z.zerosLike();
-    new CrossEntropyLoss().outputDelta(Activations.softmax(), z, a, y, delta);
+    Objective.of(new CrossEntropyLoss(), Activations.softmax()).outputDelta(z, a, y, delta);
     for (int r = 0; r < m; r++) {
       double sumExp = 0;
       for (int j = 0; j < n; j++) {
@@ -141,7 +142,7 @@ class LossesTest {
     assertEquals(expected, new BinaryCrossEntropyLoss().value(z, a, y), 1e-13);
 
     Matrix delta = z.zerosLike();
-    new BinaryCrossEntropyLoss().outputDelta(Activations.sigmoid(), z, a, y, delta);
+    Objective.of(new BinaryCrossEntropyLoss(), Activations.sigmoid()).outputDelta(z, a, y, delta);
     for (int i = 0; i < z.size(); i++) {
       double s = 1 / (1 + Math.exp(-z.getFlat(i)));
       assertEquals((s - y.getFlat(i)) / z.size(), delta.getFlat(i), 1e-15, "element " + i);
@@ -168,30 +169,28 @@ class LossesTest {
 
   @Test
   void crossEntropyNeedsSoftmaxAndBinaryCrossEntropyNeedsSigmoid() {
-    assertThrows(IllegalArgumentException.class, () -> new CrossEntropyLoss().checkOutput(Activations.sigmoid()));
-    assertThrows(IllegalArgumentException.class, () -> new CrossEntropyLoss().checkOutput(Activations.identity()));
+    assertThrows(IllegalArgumentException.class, () -> Objective.of(new CrossEntropyLoss(), Activations.sigmoid()));
+    assertThrows(IllegalArgumentException.class, () -> Objective.of(new CrossEntropyLoss(), Activations.identity()));
     assertThrows(IllegalArgumentException.class,
-        () -> new BinaryCrossEntropyLoss().checkOutput(Activations.softmax()));
-    assertThrows(IllegalArgumentException.class, () -> new BinaryCrossEntropyLoss().checkOutput(Activations.relu()));
-    assertDoesNotThrow(() -> new CrossEntropyLoss().checkOutput(Activations.softmax()));
-    assertDoesNotThrow(() -> new BinaryCrossEntropyLoss().checkOutput(Activations.sigmoid()));
+        () -> Objective.of(new BinaryCrossEntropyLoss(), Activations.softmax()));
+    assertThrows(IllegalArgumentException.class, () -> Objective.of(new BinaryCrossEntropyLoss(), Activations.relu()));
+    assertDoesNotThrow(() -> Objective.of(new CrossEntropyLoss(), Activations.softmax()));
+    assertDoesNotThrow(() -> Objective.of(new BinaryCrossEntropyLoss(), Activations.sigmoid()));
     for (String name : Activations.NAMES) {
       Activation output = Activations.byName(name);
-      assertDoesNotThrow(() -> SquaredErrorLoss.sse().checkOutput(output), name);
-      assertDoesNotThrow(() -> SquaredErrorLoss.mse().checkOutput(output), name);
+      assertDoesNotThrow(() -> Objective.of(SquaredErrorLoss.sse(), output), name);
+      assertDoesNotThrow(() -> Objective.of(SquaredErrorLoss.mse(), output), name);
     }
   }
 
   @Test
-  void aNetworkRefusesAMismatchedOutput() {
-    assertThrows(IllegalArgumentException.class, () -> Network.builder(3)
+  void anObjectiveRefusesANetworkWithAMismatchedOutput() {
+    assertThrows(IllegalArgumentException.class, () -> Objective.of(new CrossEntropyLoss(), Network.builder(3)
         .dense(2, Activations.sigmoid())
-        .loss(new CrossEntropyLoss())
-        .build());
-    assertThrows(IllegalArgumentException.class, () -> Network.builder(3)
+        .build()));
+    assertThrows(IllegalArgumentException.class, () -> Objective.of(new BinaryCrossEntropyLoss(), Network.builder(3)
         .dense(2, Activations.softmax())
-        .loss(new BinaryCrossEntropyLoss())
-        .build());
+        .build()));
   }
 
   @Test

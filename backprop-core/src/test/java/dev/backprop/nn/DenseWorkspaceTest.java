@@ -8,6 +8,7 @@ import dev.backprop.SeededRandom;
 import dev.backprop.loss.CrossEntropyLoss;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.tensor.Matrix;
+import dev.backprop.train.Objective;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,43 +18,36 @@ import org.junit.jupiter.api.Test;
 class DenseWorkspaceTest {
   @Test
   void theBuffersOfTheTwoLatestBatchSizesAreReused() {
-    Dense layer = network().layers().get(0);
-    layer.forward(random(4, 1), true, 9, 1);
-    Matrix z4 = layer.z();
-    layer.forward(random(2, 2), true, 9, 2);
-    Matrix z2 = layer.z();
+    Dense layer = network().blocks().get(0).dense();
+    Matrix z4 = layer.forward(random(4, 1), Pass.training(9, 1));
+    Matrix z2 = layer.forward(random(2, 2), Pass.training(9, 2));
     assertNotSame(z4, z2);
-    layer.forward(random(4, 3), true, 9, 3);
-    assertSame(z4, layer.z(), "back to 4 rows: the buffers kept aside");
-    layer.forward(random(2, 4), true, 9, 4);
-    assertSame(z2, layer.z(), "back to 2 rows: the buffers kept aside");
-    layer.forward(random(3, 5), true, 9, 5);
-    layer.forward(random(2, 6), true, 9, 6);
-    assertSame(z2, layer.z(), "2 rows were the size before 3");
-    layer.forward(random(4, 7), true, 9, 7);
-    assertNotSame(z4, layer.z(), "4 rows were two sizes back: new buffers");
+    assertSame(z4, layer.forward(random(4, 3), Pass.training(9, 3)), "back to 4 rows: the buffers kept aside");
+    assertSame(z2, layer.forward(random(2, 4), Pass.training(9, 4)), "back to 2 rows: the buffers kept aside");
+    layer.forward(random(3, 5), Pass.training(9, 5));
+    assertSame(z2, layer.forward(random(2, 6), Pass.training(9, 6)), "2 rows were the size before 3");
+    assertNotSame(z4, layer.forward(random(4, 7), Pass.training(9, 7)), "4 rows were two sizes back: new buffers");
   }
 
   @Test
   void swappingBuffersChangesNoResult() {
     Network net = network();
+    Objective objective = Objective.of(new CrossEntropyLoss(), net);
     Matrix x4 = random(4, 11);
     Matrix y4 = labels(4);
-    net.dropoutKey(5, 1);
-    double first = net.computeGradients(x4, y4);
+    double first = objective.computeGradients(net, x4, y4, Pass.training(5, 1));
     Matrix grad = net.parameters().get(0).grad().copy();
-    Matrix out = net.layers().get(1).a().copy();
+    Matrix out = objective.outputs().copy();
     // a shorter batch in between, then the same batch again: the same loss, outputs and gradient
-    net.computeGradients(random(3, 12), labels(3));
-    net.dropoutKey(5, 1);
-    assertEquals(first, net.computeGradients(x4, y4));
-    assertEquals(out, net.layers().get(1).a());
+    objective.computeGradients(net, random(3, 12), labels(3), Pass.training(5, 2));
+    assertEquals(first, objective.computeGradients(net, x4, y4, Pass.training(5, 1)));
+    assertEquals(out, objective.outputs());
     assertEquals(grad, net.parameters().get(0).grad());
   }
 
   private static Network network() {
     return Network.builder(5).dense(8, Activations.relu()).dropout(0.3).dense(3, Activations.softmax())
-        .loss(new CrossEntropyLoss()).seed(2).build();
+        .seed(2).build();
   }
 
   private static Matrix random(int rows, long seed) {

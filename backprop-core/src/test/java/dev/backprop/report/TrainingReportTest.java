@@ -10,7 +10,7 @@ import dev.backprop.TestData;
 import dev.backprop.data.Dataset;
 import dev.backprop.loss.CrossEntropyLoss;
 import dev.backprop.loss.SquaredErrorLoss;
-import dev.backprop.metrics.Evaluation;
+import dev.backprop.train.Evaluation;
 import dev.backprop.nn.Network;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.optim.OptimizerSettings;
@@ -38,11 +38,11 @@ class TrainingReportTest {
     Dataset data = blobs(120, 31);
     Network net = classifier(32);
     History history = new Trainer(new TrainingConfig(4, 16, true, 5, OptimizerSettings.adam(0.01)))
-        .fit(net, data, data);
+        .fit(net, new CrossEntropyLoss(), data, data);
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("optimizer", "adam");
     settings.put("arguments", List.of("--epochs", "4"));
-    String html = TrainingReport.builder().title("blobs <run>").network(net).history(history)
+    String html = TrainingReport.builder().title("blobs <run>").network(net, new CrossEntropyLoss()).history(history)
         .settings(settings).data("blobs.csv", "ab12").timings(1.5, 320).evaluate("test data", data).build().html();
 
     Pages.Node page = Pages.parse(html);
@@ -80,9 +80,9 @@ class TrainingReportTest {
   void diagonalCellsAreShadedByTheirRowShare() {
     Dataset data = blobs(90, 41);
     Network net = classifier(42);
-    new Trainer(new TrainingConfig(20, 16, true, 5, OptimizerSettings.adam(0.02))).fit(net, data, null);
-    Evaluation e = Evaluation.of(net, data);
-    String html = TrainingReport.builder().network(net).evaluation("train", e).build().html();
+    new Trainer(new TrainingConfig(20, 16, true, 5, OptimizerSettings.adam(0.02))).fit(net, new CrossEntropyLoss(), data, null);
+    Evaluation e = Evaluation.of(net, new CrossEntropyLoss(), data);
+    String html = TrainingReport.builder().network(net, new CrossEntropyLoss()).evaluation("train", e).build().html();
     long[][] m = e.classification().confusion();
     long row0 = 0;
     for (long v : m[0]) {
@@ -96,10 +96,10 @@ class TrainingReportTest {
   void regressionReportHasTheScatterWithTheIdentityLineAndTheResiduals() {
     Dataset data = lines(300, 51);
     Network net = Network.builder(2).dense(8, Activations.tanh()).dense(1, Activations.identity())
-        .loss(SquaredErrorLoss.mse()).seed(52).build();
+        .seed(52).build();
     History history = new Trainer(new TrainingConfig(3, 32, true, 5, OptimizerSettings.adam(0.01)))
-        .fit(net, data, data);
-    String html = TrainingReport.builder().network(net).history(history).evaluate("test data", data).build().html();
+        .fit(net, SquaredErrorLoss.mse(), data, data);
+    String html = TrainingReport.builder().network(net, SquaredErrorLoss.mse()).history(history).evaluate("test data", data).build().html();
     Pages.Node page = Pages.parse(html);
     List<Pages.Node> svgs = Pages.svgs(page);
     assertEquals(4, svgs.size(), "loss, learning rate, scatter, residuals (no accuracy)");
@@ -142,7 +142,7 @@ class TrainingReportTest {
   void anEvaluationAloneHasNoCurves() {
     Dataset data = blobs(60, 61);
     Network net = classifier(62);
-    String html = TrainingReport.builder().network(net).evaluate("iris.csv", data).build().html();
+    String html = TrainingReport.builder().network(net, new CrossEntropyLoss()).evaluate("iris.csv", data).build().html();
     Pages.parse(html);
     assertFalse(html.contains("Training curves"));
     assertFalse(html.contains("polyline"));
@@ -153,8 +153,8 @@ class TrainingReportTest {
   void aSingleEpochDrawsDots() {
     Dataset data = blobs(40, 71);
     Network net = classifier(72);
-    History history = new Trainer(new TrainingConfig(1, 8, true, 5, OptimizerSettings.sgd(0.1))).fit(net, data, null);
-    String html = TrainingReport.builder().network(net).history(history).build().html();
+    History history = new Trainer(new TrainingConfig(1, 8, true, 5, OptimizerSettings.sgd(0.1))).fit(net, new CrossEntropyLoss(), data, null);
+    String html = TrainingReport.builder().network(net, new CrossEntropyLoss()).history(history).build().html();
     List<Pages.Node> svgs = Pages.svgs(Pages.parse(html));
     assertEquals(3, svgs.size());
     svgs.forEach(Pages::assertDrawn);
@@ -165,7 +165,7 @@ class TrainingReportTest {
   void writeReplacesTheFileWithThePage() throws Exception {
     Path out = dir.resolve("run.html");
     Files.writeString(out, "old");
-    TrainingReport report = TrainingReport.builder().network(classifier(1)).build();
+    TrainingReport report = TrainingReport.builder().network(classifier(1), new CrossEntropyLoss()).build();
     report.write(out);
     assertEquals(report.html(), Files.readString(out));
     try (var files = Files.list(dir)) {
@@ -177,7 +177,7 @@ class TrainingReportTest {
 
   private static Network classifier(long seed) {
     return Network.builder(2).dense(6, Activations.tanh()).dense(3, Activations.softmax())
-        .loss(new CrossEntropyLoss()).seed(seed).build();
+        .seed(seed).build();
   }
 
   /** Three Gaussian blobs, one per class of {@link #CLASSES}. */

@@ -14,6 +14,7 @@ import dev.backprop.data.Dataset;
 import dev.backprop.loss.CrossEntropyLoss;
 import dev.backprop.loss.SquaredErrorLoss;
 import dev.backprop.nn.Network;
+import dev.backprop.nn.Pass;
 import dev.backprop.nn.Parameter;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.optim.OptimizerSettings;
@@ -35,8 +36,8 @@ class TrainerTest {
     TrainingConfig config = new TrainingConfig(3, 8, true, 5, OptimizerSettings.adam(0.01));
     Network a = classifier(7);
     Network b = classifier(7);
-    new Trainer(config).fit(a, data, null);
-    new Trainer(config).fit(b, data, null);
+    new Trainer(config).fit(a, new CrossEntropyLoss(), data, null);
+    new Trainer(config).fit(b, new CrossEntropyLoss(), data, null);
     assertSameParameters(a, b);
     assertNotEquals(classifier(7).parameters().get(0).value(), a.parameters().get(0).value(),
         "training changed the weights");
@@ -48,8 +49,8 @@ class TrainerTest {
     TrainingConfig config = new TrainingConfig(3, 8, true, 5, OptimizerSettings.sgd(0.1));
     Network a = classifier(7);
     Network b = classifier(7);
-    new Trainer(config).fit(a, data, null);
-    new Trainer(config.withSeed(6)).fit(b, data, null);
+    new Trainer(config).fit(a, new CrossEntropyLoss(), data, null);
+    new Trainer(config.withSeed(6)).fit(b, new CrossEntropyLoss(), data, null);
     assertNotEquals(a.parameters().get(0).value(), b.parameters().get(0).value());
   }
 
@@ -59,8 +60,8 @@ class TrainerTest {
     TrainingConfig config = new TrainingConfig(3, TrainingConfig.FULL_BATCH, false, 5, OptimizerSettings.sgd(0.1));
     Network a = classifier(7);
     Network b = classifier(7);
-    new Trainer(config).fit(a, data, null);
-    new Trainer(config.withSeed(987654321L)).fit(b, data, null);
+    new Trainer(config).fit(a, new CrossEntropyLoss(), data, null);
+    new Trainer(config.withSeed(987654321L)).fit(b, new CrossEntropyLoss(), data, null);
     assertSameParameters(a, b);
   }
 
@@ -71,7 +72,7 @@ class TrainerTest {
     Dataset train = blobs(60, 104);
     Dataset test = blobs(21, 105);
     TrainingConfig config = new TrainingConfig(4, 16, true, 5, OptimizerSettings.sgd(0.1));
-    History history = new Trainer(config).fit(classifier(8), train, test);
+    History history = new Trainer(config).fit(classifier(8), new CrossEntropyLoss(), train, test);
     assertEquals(4, history.epochs().size());
     for (int e = 0; e < 4; e++) {
       EpochResult r = history.epochs().get(e);
@@ -90,7 +91,7 @@ class TrainerTest {
   @Test
   void withoutTestDataThereIsNoEvaluation() {
     History history = new Trainer(new TrainingConfig(2, 16, true, 5, OptimizerSettings.sgd(0.1)))
-        .fit(classifier(8), blobs(30, 106), null);
+        .fit(classifier(8), new CrossEntropyLoss(), blobs(30, 106), null);
     assertEquals(2, history.epochs().size());
     for (EpochResult r : history.epochs()) {
       assertNull(r.test());
@@ -119,7 +120,7 @@ class TrainerTest {
       }
     };
     new Trainer(new TrainingConfig(2, 4, true, 5, OptimizerSettings.sgd(0.1))).addListener(listener)
-        .fit(classifier(9), data, null);
+        .fit(classifier(9), new CrossEntropyLoss(), data, null);
     // 10 rows in batches of 4: 4 + 4 + 2, three batches per epoch
     assertEquals(List.of("start 2 3",
         "batch 1.1/3", "batch 1.2/3", "batch 1.3/3", "epoch 1",
@@ -141,11 +142,11 @@ class TrainerTest {
         }
       }
     });
-    assertTrue(stop == assertThrows(IllegalStateException.class, () -> failing.fit(classifier(7), data, null)));
+    assertTrue(stop == assertThrows(IllegalStateException.class, () -> failing.fit(classifier(7), new CrossEntropyLoss(), data, null)));
     Network a = classifier(7);
     Network b = classifier(7);
-    new Trainer(config).fit(a, data, null);
-    new Trainer(config).fit(b, data, null);
+    new Trainer(config).fit(a, new CrossEntropyLoss(), data, null);
+    new Trainer(config).fit(b, new CrossEntropyLoss(), data, null);
     assertSameParameters(a, b);
   }
 
@@ -155,7 +156,7 @@ class TrainerTest {
     Network trained = classifier(10);
     Network manual = classifier(10);
     History history = new Trainer(new TrainingConfig(1, 4, false, 5, OptimizerSettings.sgd(0.2)))
-        .fit(trained, data, null);
+        .fit(trained, new CrossEntropyLoss(), data, null);
 
     // the same epoch by hand: rows 0-3, 4-7 and 8-9, one SGD step each
     Sgd sgd = new Sgd(manual.parameters(), 0.2);
@@ -171,7 +172,8 @@ class TrainerTest {
         y.set(i, data.label(rows[i]), 1);
       }
       // cross-entropy is a mean over the batch: weight each batch by its rows
-      weightedLoss += manual.computeGradients(x, y) * rows.length;
+      weightedLoss += Objective.of(new CrossEntropyLoss(), manual).computeGradients(manual, x, y, Pass.training(0, 0))
+          * rows.length;
       sgd.step();
     }
     assertSameParameters(manual, trained);
@@ -188,7 +190,7 @@ class TrainerTest {
       Network trained = classifier(12);
       Network manual = classifier(12);
       long seed = 31;
-      new Trainer(new TrainingConfig(3, 4, true, seed, OptimizerSettings.sgd(0.1))).fit(trained, data, null);
+      new Trainer(new TrainingConfig(3, 4, true, seed, OptimizerSettings.sgd(0.1))).fit(trained, new CrossEntropyLoss(), data, null);
 
       Sgd sgd = new Sgd(manual.parameters(), 0.1);
       for (int epoch = 1; epoch <= 3; epoch++) {
@@ -204,7 +206,7 @@ class TrainerTest {
             }
             y.set(i, data.label(row), 1);
           }
-          manual.computeGradients(x, y);
+          Objective.of(new CrossEntropyLoss(), manual).computeGradients(manual, x, y, Pass.training(0, 0));
           sgd.step();
         }
       }
@@ -231,11 +233,10 @@ class TrainerTest {
     Dataset data = Dataset.regression("lines", List.of("a", "b"), x, t);
     Network net = Network.builder(2)
         .dense(1, Activations.identity())
-        .loss(SquaredErrorLoss.sse())
         .seed(3)
         .build();
     TrainingConfig config = new TrainingConfig(50, 4, false, 5, OptimizerSettings.sgd(1e6));
-    DivergenceException e = assertThrows(DivergenceException.class, () -> new Trainer(config).fit(net, data, null));
+    DivergenceException e = assertThrows(DivergenceException.class, () -> new Trainer(config).fit(net, SquaredErrorLoss.sse(), data, null));
     assertTrue(e.epoch() >= 1 && e.epoch() <= 50, "epoch " + e.epoch());
     assertTrue(e.step() >= 2, "the first step starts from finite weights, step " + e.step());
     // 3 batches per epoch: the step lies in the epoch
@@ -249,7 +250,7 @@ class TrainerTest {
   void trainingLowersTheLossOnSeparableData() {
     Dataset data = blobs(90, 110);
     TrainingConfig config = new TrainingConfig(15, 10, true, 5, OptimizerSettings.sgd(0.1));
-    History history = new Trainer(config).fit(classifier(11), data, data);
+    History history = new Trainer(config).fit(classifier(11), new CrossEntropyLoss(), data, data);
     double first = history.epochs().get(0).trainLoss();
     double last = history.last().trainLoss();
     assertTrue(first > last, "loss went from " + first + " to " + last);
@@ -261,7 +262,7 @@ class TrainerTest {
     Dataset wide = Dataset.classification("t", List.of("a", "b", "c"), Matrix.zeros(4, 3).fill(1), CLASSES,
         new int[] {0, 1, 2, 0});
     assertThrows(IllegalArgumentException.class,
-        () -> new Trainer(TrainingConfig.defaults()).fit(classifier(1), wide, null));
+        () -> new Trainer(TrainingConfig.defaults()).fit(classifier(1), new CrossEntropyLoss(), wide, null));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -271,7 +272,6 @@ class TrainerTest {
     return Network.builder(2)
         .dense(6, Activations.tanh())
         .dense(3, Activations.softmax())
-        .loss(new CrossEntropyLoss())
         .seed(seed)
         .build();
   }

@@ -13,6 +13,7 @@ import dev.backprop.io.CheckpointFile;
 import dev.backprop.io.SafeTensors;
 import dev.backprop.loss.CrossEntropyLoss;
 import dev.backprop.nn.Network;
+import dev.backprop.nn.Pass;
 import dev.backprop.nn.Parameter;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.optim.OptimizerSettings;
@@ -60,7 +61,7 @@ class TrainingToolboxTest {
   void historyRecordsTheScheduledRateOfEachEpoch() {
     TrainingConfig config = new TrainingConfig(4, 16, true, 3, OptimizerSettings.sgd(0.2))
         .withSchedule(new Schedule(Schedule.Kind.STEP, 2, 0.1, 0));
-    History h = new Trainer(config).fit(classifier(0), blobs(60, 1), null);
+    History h = new Trainer(config).fit(classifier(0), new CrossEntropyLoss(), blobs(60, 1), null);
     double[] expected = {0.2, 0.2, 0.02, 0.02};
     for (int e = 0; e < 4; e++) {
       assertEquals(expected[e], h.epochs().get(e).learningRate(), 1e-15, "epoch " + (e + 1));
@@ -85,7 +86,7 @@ class TrainingToolboxTest {
     Matrix x = Matrix.zeros(20, 2);
     Matrix y = Matrix.zeros(20, 3);
     data.gather(identity(20), 0, 20, x, y);
-    net.computeGradients(x, y);
+    Objective.of(new CrossEntropyLoss(), net).computeGradients(net, x, y, Pass.training(0, 0));
     double norm = GradientClipping.globalNorm(net.parameters());
     assertTrue(norm > 0.1, "norm " + norm);
     List<Matrix> before = grads(net);
@@ -114,8 +115,8 @@ class TrainingToolboxTest {
     TrainingConfig config = new TrainingConfig(3, 8, true, 3, OptimizerSettings.sgd(0.5));
     Network a = classifier(4);
     Network b = classifier(4);
-    new Trainer(config).fit(a, blobs(60, 5), null);
-    new Trainer(config.withClipNorm(0.01)).fit(b, blobs(60, 5), null);
+    new Trainer(config).fit(a, new CrossEntropyLoss(), blobs(60, 5), null);
+    new Trainer(config.withClipNorm(0.01)).fit(b, new CrossEntropyLoss(), blobs(60, 5), null);
     assertNotEquals(a.parameters().get(0).value(), b.parameters().get(0).value());
     assertTrue(b.parameters().get(0).value().allFinite());
   }
@@ -144,7 +145,7 @@ class TrainingToolboxTest {
         }
       }
     });
-    History h = trainer.fit(net, train, validation, null);
+    History h = trainer.fit(net, new CrossEntropyLoss(), train, validation, null);
     assertTrue(h.stoppedEarly(), "ran all " + h.epochs().size() + " epochs");
     int kept = h.keptEpoch();
     assertEquals(h.epochs().size() - 3, kept, "stops 3 epochs after the best");
@@ -160,7 +161,7 @@ class TrainingToolboxTest {
   @Test
   void earlyStoppingWithoutValidationDataIsRefused() {
     TrainingConfig config = new TrainingConfig(2, 4, true, 3, OptimizerSettings.sgd(0.1)).withPatience(2);
-    assertThrows(IllegalArgumentException.class, () -> new Trainer(config).fit(classifier(1), blobs(20, 1), null));
+    assertThrows(IllegalArgumentException.class, () -> new Trainer(config).fit(classifier(1), new CrossEntropyLoss(), blobs(20, 1), null));
   }
 
   @Test
@@ -168,8 +169,8 @@ class TrainingToolboxTest {
     TrainingConfig config = new TrainingConfig(3, 8, true, 3, OptimizerSettings.sgd(0.1));
     Network a = classifier(2);
     Network b = classifier(2);
-    History h = new Trainer(config).fit(a, blobs(40, 1), blobs(20, 2), null);
-    new Trainer(config).fit(b, blobs(40, 1), null);
+    History h = new Trainer(config).fit(a, new CrossEntropyLoss(), blobs(40, 1), blobs(20, 2), null);
+    new Trainer(config).fit(b, new CrossEntropyLoss(), blobs(40, 1), null);
     assertEquals(3, h.keptEpoch());
     assertFalse(h.stoppedEarly());
     assertEquals(20, h.last().validation().rows());
@@ -185,7 +186,7 @@ class TrainingToolboxTest {
         .withSchedule(new Schedule(Schedule.Kind.COSINE, 1, 1, 1)).withClipNorm(5);
     Dataset train = blobs(50, 3);
     Network whole = dropoutClassifier(5);
-    new Trainer(config).fit(whole, train, null);
+    new Trainer(config).fit(whole, new CrossEntropyLoss(), train, null);
 
     for (int crashAt = 2; crashAt <= 6; crashAt++) {
       Path folder = dir.resolve("run" + crashAt);
@@ -199,11 +200,11 @@ class TrainingToolboxTest {
           }
         }
       });
-      assertThrows(IllegalStateException.class, () -> crashing.fit(dropoutClassifier(5), train, null));
+      assertThrows(IllegalStateException.class, () -> crashing.fit(dropoutClassifier(5), new CrossEntropyLoss(), train, null));
       TrainingState state = CheckpointFile.load(folder);
       assertEquals(crashAt - 1, state.epoch(), "the crash came before epoch " + crashAt + "'s checkpoint");
       Network resumed = dropoutClassifier(77); // other initial weights: everything must come from the checkpoint
-      History h = new Trainer(config).resumeFrom(state).fit(resumed, train, null);
+      History h = new Trainer(config).resumeFrom(state).fit(resumed, new CrossEntropyLoss(), train, null);
       assertEquals(6, h.epochs().size());
       for (int i = 0; i < whole.parameters().size(); i++) {
         assertEquals(whole.parameters().get(i).value(), resumed.parameters().get(i).value(),
@@ -217,7 +218,7 @@ class TrainingToolboxTest {
     TrainingConfig config = new TrainingConfig(2, 8, true, 11, OptimizerSettings.adam(0.02));
     for (String run : List.of("a", "b")) {
       new Trainer(config).checkpoints(CheckpointFile.store(dir.resolve(run)), 1)
-          .fit(dropoutClassifier(5), blobs(30, 3), blobs(10, 4), null);
+          .fit(dropoutClassifier(5), new CrossEntropyLoss(), blobs(30, 3), blobs(10, 4), null);
     }
     // the metadata differs in the measured seconds; the tensors must not differ in a single bit
     assertEquals(SafeTensors.read(CheckpointFile.in(dir.resolve("a"))).tensors(),
@@ -227,17 +228,17 @@ class TrainingToolboxTest {
   @Test
   void aCheckpointOfAnotherRunIsRefused(@TempDir Path dir) {
     TrainingConfig config = new TrainingConfig(2, 8, true, 11, OptimizerSettings.adam(0.02));
-    new Trainer(config).checkpoints(CheckpointFile.store(dir), 1).fit(classifier(5), blobs(30, 3), null);
+    new Trainer(config).checkpoints(CheckpointFile.store(dir), 1).fit(classifier(5), new CrossEntropyLoss(), blobs(30, 3), null);
     TrainingState state = CheckpointFile.load(dir);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Trainer(config.withSeed(12)).resumeFrom(state).fit(classifier(5), blobs(30, 3), null));
+        () -> new Trainer(config.withSeed(12)).resumeFrom(state).fit(classifier(5), new CrossEntropyLoss(), blobs(30, 3), null));
     assertTrue(e.getMessage().contains("another run"), e.getMessage());
   }
 
   @Test
   void aCheckpointWhoseContentsDoNotFitIsRefusedAsBroken(@TempDir Path dir) {
     TrainingConfig config = new TrainingConfig(3, 8, true, 11, OptimizerSettings.adam(0.02));
-    new Trainer(config).checkpoints(CheckpointFile.store(dir), 1).fit(classifier(5), blobs(30, 3), null);
+    new Trainer(config).checkpoints(CheckpointFile.store(dir), 1).fit(classifier(5), new CrossEntropyLoss(), blobs(30, 3), null);
     TrainingState good = CheckpointFile.load(dir);
     java.util.Map<String, Matrix> lessState = new java.util.HashMap<>(good.optimizerState());
     lessState.remove("layers.0.weight.m");
@@ -253,7 +254,7 @@ class TrainingToolboxTest {
     };
     for (TrainingState state : broken) {
       IncompatibleCheckpointException e = assertThrows(IncompatibleCheckpointException.class,
-          () -> new Trainer(config).resumeFrom(state).fit(classifier(5), blobs(30, 3), null));
+          () -> new Trainer(config).resumeFrom(state).fit(classifier(5), new CrossEntropyLoss(), blobs(30, 3), null));
       assertFalse(e.otherRun(), e.getMessage());
       assertTrue(e.getMessage().startsWith("the checkpoint does not fit this run: "), e.getMessage());
     }
@@ -266,10 +267,10 @@ class TrainingToolboxTest {
     TrainingConfig config = new TrainingConfig(40, 4, true, 3, OptimizerSettings.adam(0.05)).withPatience(3);
     Network whole = classifier(9);
     History wholeHistory = new Trainer(config).checkpoints(CheckpointFile.store(dir), 2)
-        .fit(whole, train, validation, null);
+        .fit(whole, new CrossEntropyLoss(), train, validation, null);
     TrainingState last = CheckpointFile.load(dir);
     Network resumed = classifier(1);
-    History h = new Trainer(config).resumeFrom(last).fit(resumed, train, validation, null);
+    History h = new Trainer(config).resumeFrom(last).fit(resumed, new CrossEntropyLoss(), train, validation, null);
     assertEquals(wholeHistory.keptEpoch(), h.keptEpoch());
     assertEquals(wholeHistory.stoppedEarly(), h.stoppedEarly());
     for (int i = 0; i < whole.parameters().size(); i++) {
@@ -285,9 +286,9 @@ class TrainingToolboxTest {
     Network a = dropoutClassifier(2);
     Network b = dropoutClassifier(2);
     Network c = dropoutClassifier(2);
-    new Trainer(config).fit(a, blobs(40, 1), null);
-    new Trainer(config).fit(b, blobs(40, 1), null);
-    new Trainer(config.withSeed(4)).fit(c, blobs(40, 1), null);
+    new Trainer(config).fit(a, new CrossEntropyLoss(), blobs(40, 1), null);
+    new Trainer(config).fit(b, new CrossEntropyLoss(), blobs(40, 1), null);
+    new Trainer(config.withSeed(4)).fit(c, new CrossEntropyLoss(), blobs(40, 1), null);
     assertEquals(a.parameters().get(0).value(), b.parameters().get(0).value());
     assertNotEquals(a.parameters().get(0).value(), c.parameters().get(0).value());
   }
@@ -296,12 +297,12 @@ class TrainingToolboxTest {
 
   private static Network classifier(long seed) {
     return Network.builder(2).dense(16, Activations.tanh()).dense(3, Activations.softmax())
-        .loss(new CrossEntropyLoss()).seed(seed).build();
+        .seed(seed).build();
   }
 
   private static Network dropoutClassifier(long seed) {
     return Network.builder(2).dense(16, Activations.relu()).dropout(0.3).dense(3, Activations.softmax())
-        .loss(new CrossEntropyLoss()).seed(seed).build();
+        .seed(seed).build();
   }
 
   private static List<Matrix> grads(Network net) {

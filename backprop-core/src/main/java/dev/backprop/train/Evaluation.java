@@ -1,8 +1,12 @@
-package dev.backprop.metrics;
+package dev.backprop.train;
 
 import dev.backprop.data.Dataset;
 import dev.backprop.data.Task;
+import dev.backprop.loss.Loss;
+import dev.backprop.metrics.ClassificationMetrics;
+import dev.backprop.metrics.RegressionMetrics;
 import dev.backprop.nn.Network;
+import dev.backprop.nn.Pass;
 import dev.backprop.tensor.Matrix;
 
 /**
@@ -13,8 +17,9 @@ public record Evaluation(int rows, double loss, ClassificationMetrics classifica
   /** Rows per forward pass, to bound the memory of evaluating a large dataset. */
   private static final int CHUNK_ROWS = 2048;
 
-  /** Evaluates {@code network} on every row of {@code data}, one forward pass per chunk of rows. */
-  public static Evaluation of(Network network, Dataset data) {
+  /** Evaluates {@code network} under {@code loss} on every row of {@code data}, one forward pass per chunk of rows. */
+  public static Evaluation of(Network network, Loss loss, Dataset data) {
+    Objective objective = Objective.of(loss, network);
     int n = data.size();
     int outputs = network.outputSize();
     Matrix predictions = Matrix.zeros(n, outputs);
@@ -25,18 +30,17 @@ public record Evaluation(int rows, double loss, ClassificationMetrics classifica
       Matrix x = Matrix.zeros(to - from, data.featureCount());
       Matrix y = Matrix.zeros(to - from, data.outputCount());
       data.gather(rows, 0, rows.length, x, y);
-      double value = network.loss(x, y);
-      Matrix a = network.layers().get(network.layers().size() - 1).a();
+      double value = objective.value(network, x, y, Pass.INFERENCE);
+      Matrix a = objective.outputs();
       System.arraycopy(a.floats(), 0, predictions.floats(), from * outputs, a.size());
-      // mean losses weight each chunk by its rows; the seed's sse is already a sum over them
-      lossSum += network.loss().sumsOverBatch() ? value : value * (to - from);
+      lossSum += loss.batchTotal(value, to - from);
     }
-    double loss = n == 0 ? Double.NaN : lossSum / n;
+    double mean = n == 0 ? Double.NaN : lossSum / n;
     if (data.task() == Task.CLASSIFICATION) {
-      return new Evaluation(n, loss, ClassificationMetrics.of(data.labels(), argmax(predictions), data.classes()),
+      return new Evaluation(n, mean, ClassificationMetrics.of(data.labels(), argmax(predictions), data.classes()),
           null);
     }
-    return new Evaluation(n, loss, null, RegressionMetrics.of(data.targets(), predictions));
+    return new Evaluation(n, mean, null, RegressionMetrics.of(data.targets(), predictions));
   }
 
   /** The network's outputs for every row of {@code features}, in chunks. */
@@ -48,7 +52,7 @@ public record Evaluation(int rows, double loss, ClassificationMetrics classifica
       int to = Math.min(n, from + CHUNK_ROWS);
       Matrix x = Matrix.zeros(to - from, d);
       System.arraycopy(features.floats(), from * d, x.floats(), 0, (to - from) * d);
-      Matrix a = network.forward(x, false);
+      Matrix a = network.forward(x, Pass.INFERENCE);
       for (int i = 0; i < a.size(); i++) {
         out.setFlat(from * network.outputSize() + i, a.getFlat(i));
       }
