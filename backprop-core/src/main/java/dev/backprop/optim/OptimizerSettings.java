@@ -1,12 +1,11 @@
 package dev.backprop.optim;
 
+import dev.backprop.internal.EnumIds;
 import dev.backprop.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.StringJoiner;
 
 /**
  * Which optimizer to build and its hyper-parameters: an immutable description that the trainer turns into
@@ -36,7 +35,7 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
     RMSPROP;
 
     public String id() {
-      return name().toLowerCase(Locale.ROOT);
+      return EnumIds.id(this);
     }
 
     /** Whether this kind uses a momentum coefficient: MOMENTUM, NESTEROV and RMSPROP. */
@@ -44,15 +43,9 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
       return this == MOMENTUM || this == NESTEROV || this == RMSPROP;
     }
 
+    /** The kind whose {@link #id()} is {@code id}; throws InvalidSettingException listing every id. */
     public static Kind parse(String id) {
-      StringJoiner names = new StringJoiner(", ");
-      for (Kind k : values()) {
-        if (k.id().equals(id)) {
-          return k;
-        }
-        names.add(k.id());
-      }
-      throw new IllegalArgumentException("unknown optimizer '" + id + "', expected one of " + names);
+      return EnumIds.parse(Kind.class, "optimizer", id);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.backprop.train;
 
-import java.util.Locale;
+import dev.backprop.internal.EnumIds;
 import java.util.Objects;
 
 /**
@@ -26,17 +26,12 @@ public record Schedule(Kind kind, int stepSize, double gamma, int warmupEpochs) 
     CONSTANT, STEP, EXPONENTIAL, COSINE;
 
     public String id() {
-      return name().toLowerCase(Locale.ROOT);
+      return EnumIds.id(this);
     }
 
+    /** The kind whose {@link #id()} is {@code id}; throws InvalidSettingException listing every id. */
     public static Kind parse(String id) {
-      for (Kind k : values()) {
-        if (k.id().equals(id)) {
-          return k;
-        }
-      }
-      throw new IllegalArgumentException("unknown schedule '" + id
-          + "', expected constant, step, exponential or cosine");
+      return EnumIds.parse(Kind.class, "schedule", id);
     }
   }
 
