@@ -57,14 +57,7 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
   public OptimizerSettings {
     Objects.requireNonNull(kind, "kind");
     requireLearningRate(learningRate);
-    requireMomentum(momentum);
-    if (!kind.hasMomentum() && momentum != 0) {
-      throw new IllegalArgumentException(kind.id() + " has no momentum, got " + momentum
-          + "; use momentum, nesterov or rmsprop for a momentum term");
-    }
-    if (kind == Kind.NESTEROV && momentum == 0) {
-      throw new IllegalArgumentException("nesterov needs a momentum above 0, got 0; use sgd for no momentum");
-    }
+    requireMomentum(kind, momentum);
     requireWeightDecay(weightDecay);
   }
 
@@ -145,10 +138,6 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
   /** A new optimizer for {@code parameters}. */
   public Optimizer create(List<Parameter> parameters) {
     switch (kind) {
-      case MOMENTUM:
-        return new Sgd(parameters, learningRate, Sgd.Variant.MOMENTUM, momentum, weightDecay);
-      case NESTEROV:
-        return new Sgd(parameters, learningRate, Sgd.Variant.NESTEROV, momentum, weightDecay);
       case ADAM:
         return new Adam(parameters, learningRate, Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON,
             weightDecay);
@@ -158,8 +147,10 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
         return new RmsProp(parameters, learningRate, RmsProp.DEFAULT_ALPHA, RmsProp.DEFAULT_EPSILON, momentum,
             weightDecay);
       case SGD:
+      case MOMENTUM:
+      case NESTEROV:
       default:
-        return new Sgd(parameters, learningRate, Sgd.Variant.PLAIN, 0, weightDecay);
+        return new Sgd(parameters, learningRate, kind, momentum, weightDecay);
     }
   }
 
@@ -169,9 +160,20 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
     }
   }
 
-  static void requireMomentum(double value) {
+  /**
+   * Checks the momentum mu of {@code kind}: in [0, 1); 0 for the kinds without one, so that a momentum is
+   * never silently ignored; above 0 for NESTEROV, as PyTorch requires.
+   */
+  static void requireMomentum(Kind kind, double value) {
     if (!(value >= 0 && value < 1)) {
       throw new IllegalArgumentException("momentum must be in [0, 1), got " + value + "; 0.9 is the usual choice");
+    }
+    if (!kind.hasMomentum() && value != 0) {
+      throw new IllegalArgumentException(kind.id() + " has no momentum, got " + value
+          + "; use momentum, nesterov or rmsprop for a momentum term");
+    }
+    if (kind == Kind.NESTEROV && value == 0) {
+      throw new IllegalArgumentException("nesterov needs a momentum above 0, got 0; use sgd for no momentum");
     }
   }
 
