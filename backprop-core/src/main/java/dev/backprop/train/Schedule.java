@@ -58,10 +58,6 @@ public record Schedule(Kind kind, int stepSize, double gamma, int warmupEpochs) 
     return new Schedule(Kind.CONSTANT, 1, 1, 0);
   }
 
-  public Schedule withWarmup(int epochs) {
-    return new Schedule(kind, stepSize, gamma, epochs);
-  }
-
   /** The learning rate of epoch {@code epoch} (1-based) of {@code epochs}, from the base rate {@code lr}. */
   public double rate(double lr, int epoch, int epochs) {
     if (epoch <= warmupEpochs) {

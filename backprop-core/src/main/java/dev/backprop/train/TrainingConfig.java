@@ -63,10 +63,6 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
     return new TrainingConfig(epochs, value, shuffle, seed, optimizer, schedule, clipNorm, patience);
   }
 
-  public TrainingConfig withShuffle(boolean value) {
-    return new TrainingConfig(epochs, batchSize, value, seed, optimizer, schedule, clipNorm, patience);
-  }
-
   public TrainingConfig withSeed(long value) {
     return new TrainingConfig(epochs, batchSize, shuffle, value, optimizer, schedule, clipNorm, patience);
   }
