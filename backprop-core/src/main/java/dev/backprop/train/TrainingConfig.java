@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * How to train: epochs, mini-batch size, shuffling, the seed of every random choice, the optimizer and
- * its learning-rate schedule, gradient clipping and early stopping.
+ * its learning-rate schedule, gradient clipping and early stopping. Build one from the defaults with
+ * {@link #builder()}, e.g. {@code TrainingConfig.builder().epochs(3).batchSize(8).seed(5).build()}, and
+ * change one setting of an existing configuration with its {@code with} method.
  *
  * @param epochs passes over the training data; 0 leaves the network as it is
  * @param batchSize rows per mini-batch; {@link #FULL_BATCH} (0) takes all rows at once
@@ -44,15 +46,17 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
     }
   }
 
-  /** A plain configuration: constant learning rate, no clipping, no early stopping. */
-  public TrainingConfig(int epochs, int batchSize, boolean shuffle, long seed, OptimizerSettings optimizer) {
-    this(epochs, batchSize, shuffle, seed, optimizer, Schedule.constant(), 0, 0);
+  /**
+   * Defaults: 10 epochs, batches of 64, shuffled, seed 42, plain SGD at lr 0.1, constant learning rate, no
+   * clipping, no early stopping.
+   */
+  public static TrainingConfig defaults() {
+    return builder().build();
   }
 
-  /** Defaults: 10 epochs, batches of 64, shuffled, seed 42, plain SGD at lr 0.1. */
-  public static TrainingConfig defaults() {
-    return new TrainingConfig(DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE, true, DEFAULT_SEED,
-        OptimizerSettings.sgd(OptimizerSettings.DEFAULT_SGD_LEARNING_RATE));
+  /** A builder that starts from the {@linkplain #defaults() defaults}. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   public TrainingConfig withEpochs(int value) {
@@ -81,5 +85,68 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
 
   public TrainingConfig withPatience(int value) {
     return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, value);
+  }
+
+  /** Collects the settings, each starting at its default; {@link #build()} checks them. */
+  public static final class Builder {
+    private int epochs = DEFAULT_EPOCHS;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private boolean shuffle = true;
+    private long seed = DEFAULT_SEED;
+    private OptimizerSettings optimizer = OptimizerSettings.sgd(OptimizerSettings.DEFAULT_SGD_LEARNING_RATE);
+    private Schedule schedule = Schedule.constant();
+    private double clipNorm;
+    private int patience;
+
+    private Builder() {}
+
+    public Builder epochs(int value) {
+      epochs = value;
+      return this;
+    }
+
+    /** Rows per mini-batch; {@link #FULL_BATCH} for all rows at once. */
+    public Builder batchSize(int value) {
+      batchSize = value;
+      return this;
+    }
+
+    /** Whether each epoch visits the rows in a new order (the default) or in the data's order. */
+    public Builder shuffle(boolean value) {
+      shuffle = value;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder optimizer(OptimizerSettings value) {
+      optimizer = value;
+      return this;
+    }
+
+    public Builder schedule(Schedule value) {
+      schedule = value;
+      return this;
+    }
+
+    /** The largest global gradient norm; 0 (the default) turns clipping off. */
+    public Builder clipNorm(double value) {
+      clipNorm = value;
+      return this;
+    }
+
+    /** Epochs without a lower validation loss before training stops; 0 (the default) never stops early. */
+    public Builder patience(int value) {
+      patience = value;
+      return this;
+    }
+
+    /** The configuration; rejects a setting outside what it accepts. */
+    public TrainingConfig build() {
+      return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience);
+    }
   }
 }
