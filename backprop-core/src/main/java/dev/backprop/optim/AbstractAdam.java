@@ -1,5 +1,6 @@
 package dev.backprop.optim;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.internal.kernel.FloatKernels;
 import dev.backprop.internal.kernel.Kernels;
 import dev.backprop.nn.Parameter;
@@ -27,11 +28,15 @@ abstract class AbstractAdam extends BaseOptimizer {
   AbstractAdam(List<Parameter> parameters, double learningRate, double beta1, double beta2, double epsilon,
       double weightDecay) {
     super(parameters, learningRate, weightDecay);
-    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-      throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + " and " + beta2);
+    if (!(beta1 >= 0 && beta1 < 1)) {
+      throw new InvalidSettingException("beta1", beta1, "in [0, 1) (PyTorch's default is " + Adam.DEFAULT_BETA1 + ")");
+    }
+    if (!(beta2 >= 0 && beta2 < 1)) {
+      throw new InvalidSettingException("beta2", beta2, "in [0, 1) (PyTorch's default is " + Adam.DEFAULT_BETA2 + ")");
     }
     if (!(epsilon > 0)) {
-      throw new IllegalArgumentException("Adam epsilon must be positive, got " + epsilon);
+      throw new InvalidSettingException("epsilon", epsilon, "a number > 0 (PyTorch's default is "
+          + Adam.DEFAULT_EPSILON + ")");
     }
     this.beta1 = beta1;
     this.beta2 = beta2;

@@ -1,5 +1,6 @@
 package dev.backprop.optim;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.internal.EnumIds;
 import dev.backprop.nn.Parameter;
 import java.util.LinkedHashMap;
@@ -156,7 +157,7 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
 
   static void requireLearningRate(double value) {
     if (!(value > 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException("learning rate must be a positive finite number, got " + value);
+      throw new InvalidSettingException("learningRate", value, "a finite number > 0");
     }
   }
 
@@ -166,21 +167,21 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
    */
   static void requireMomentum(Kind kind, double value) {
     if (!(value >= 0 && value < 1)) {
-      throw new IllegalArgumentException("momentum must be in [0, 1), got " + value + "; 0.9 is the usual choice");
+      throw new InvalidSettingException("momentum", value, "in [0, 1) (0.9 is the usual choice)");
     }
     if (!kind.hasMomentum() && value != 0) {
-      throw new IllegalArgumentException(kind.id() + " has no momentum, got " + value
-          + "; use momentum, nesterov or rmsprop for a momentum term");
+      throw new InvalidSettingException("momentum", value, "0 (" + kind.id()
+          + " has no momentum; the optimizers momentum, nesterov and rmsprop have one)");
     }
     if (kind == Kind.NESTEROV && value == 0) {
-      throw new IllegalArgumentException("nesterov needs a momentum above 0, got 0; use sgd for no momentum");
+      throw new InvalidSettingException("momentum", value, "above 0 for nesterov, as PyTorch requires (use sgd for "
+          + "no momentum)");
     }
   }
 
   static void requireWeightDecay(double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + value
-          + "; 0 turns it off");
+      throw new InvalidSettingException("weightDecay", value, "a finite number >= 0 (0 turns it off)");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.backprop.optim;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.nn.Parameter;
 import dev.backprop.optim.OptimizerSettings.Kind;
 import dev.backprop.tensor.DType;
@@ -46,11 +47,11 @@ public final class RmsProp extends BaseOptimizer {
       double weightDecay) {
     super(parameters, learningRate, weightDecay);
     if (!(alpha >= 0 && alpha < 1)) {
-      throw new IllegalArgumentException("RMSProp alpha must be in [0, 1), got " + alpha + "; PyTorch's default is "
-          + DEFAULT_ALPHA);
+      throw new InvalidSettingException("alpha", alpha, "in [0, 1) (PyTorch's default is " + DEFAULT_ALPHA + ")");
     }
     if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-      throw new IllegalArgumentException("RMSProp epsilon must be a positive finite number, got " + epsilon);
+      throw new InvalidSettingException("epsilon", epsilon, "a finite number > 0 (PyTorch's default is "
+          + DEFAULT_EPSILON + ")");
     }
     OptimizerSettings.requireMomentum(Kind.RMSPROP, momentum);
     this.alpha = alpha;

@@ -1,5 +1,6 @@
 package dev.backprop.optim;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.nn.Parameter;
 import dev.backprop.optim.OptimizerSettings.Kind;
 import dev.backprop.tensor.DType;
@@ -45,8 +46,8 @@ public final class Sgd extends BaseOptimizer {
     super(parameters, learningRate, weightDecay);
     Objects.requireNonNull(kind, "kind");
     if (kind != Kind.SGD && kind != Kind.MOMENTUM && kind != Kind.NESTEROV) {
-      throw new IllegalArgumentException("Sgd implements sgd, momentum and nesterov, not " + kind.id()
-          + "; OptimizerSettings.create builds every kind");
+      throw new InvalidSettingException("optimizer", kind.id(), "sgd, momentum or nesterov for Sgd "
+          + "(OptimizerSettings.create builds every kind)");
     }
     OptimizerSettings.requireMomentum(kind, momentum);
     this.kind = kind;

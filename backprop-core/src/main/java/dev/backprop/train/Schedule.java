@@ -1,5 +1,6 @@
 package dev.backprop.train;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.internal.EnumIds;
 import java.util.Objects;
 
@@ -43,13 +44,13 @@ public record Schedule(Kind kind, int stepSize, double gamma, int warmupEpochs) 
   public Schedule {
     Objects.requireNonNull(kind, "kind");
     if (stepSize < 1) {
-      throw new IllegalArgumentException("the step schedule's step size must be 1 or more epochs, got " + stepSize);
+      throw new InvalidSettingException("stepEpochs", stepSize, "1 or more epochs between two decays");
     }
     if (!(gamma > 0 && gamma <= 1)) {
-      throw new IllegalArgumentException("the decay factor gamma must be in (0, 1], got " + gamma);
+      throw new InvalidSettingException("gamma", gamma, "in (0, 1] (1 never decays)");
     }
     if (warmupEpochs < 0) {
-      throw new IllegalArgumentException("warm-up epochs must be 0 or more, got " + warmupEpochs);
+      throw new InvalidSettingException("warmupEpochs", warmupEpochs, "0 (no warm-up) or more");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.backprop.train;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.optim.OptimizerSettings;
 import java.util.Objects;
 
@@ -31,18 +32,19 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
 
   public TrainingConfig {
     if (epochs < 0) {
-      throw new IllegalArgumentException("epochs must be 0 or more, got " + epochs);
+      throw new InvalidSettingException("epochs", epochs, "0 or more");
     }
     if (batchSize < 0) {
-      throw new IllegalArgumentException("batch size must be positive (or 0 for the full batch), got " + batchSize);
+      throw new InvalidSettingException("batchSize", batchSize, "1 or more rows, or 0 (FULL_BATCH) for all rows at "
+          + "once");
     }
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(schedule, "schedule");
     if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-      throw new IllegalArgumentException("the clipping norm must be a finite number >= 0 (0 = off), got " + clipNorm);
+      throw new InvalidSettingException("clipNorm", clipNorm, "a finite number >= 0 (0 turns clipping off)");
     }
     if (patience < 0) {
-      throw new IllegalArgumentException("early-stopping patience must be 0 (off) or more, got " + patience);
+      throw new InvalidSettingException("patience", patience, "0 (no early stopping) or more epochs");
     }
   }
 
@@ -144,7 +146,7 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
       return this;
     }
 
-    /** The configuration; rejects a setting outside what it accepts. */
+    /** The configuration; throws InvalidSettingException when a setting is outside what it accepts. */
     public TrainingConfig build() {
       return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience);
     }
