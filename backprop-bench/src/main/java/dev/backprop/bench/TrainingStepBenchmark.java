@@ -2,6 +2,8 @@ package dev.backprop.bench;
 
 import dev.backprop.SeededRandom;
 import dev.backprop.nn.Network;
+import dev.backprop.nn.Pass;
+import dev.backprop.train.Objective;
 import dev.backprop.optim.Optimizer;
 import dev.backprop.perf.Workload;
 import dev.backprop.tensor.Matrix;
@@ -30,6 +32,7 @@ public class TrainingStepBenchmark {
   public String workload;
 
   private Network network;
+  private Objective objective;
   private Optimizer optimizer;
   private Matrix x;
   private Matrix y;
@@ -38,6 +41,7 @@ public class TrainingStepBenchmark {
   public void setUp() {
     Workload w = Workload.byId(workload);
     network = w.network(1234);
+    objective = Objective.of(w.loss(), network);
     optimizer = w.optimizer().create(network.parameters());
     SeededRandom random = new SeededRandom(5);
     x = Matrix.zeros(w.batchSize(), 784);
@@ -52,7 +56,7 @@ public class TrainingStepBenchmark {
 
   @Benchmark
   public double step() {
-    double loss = network.computeGradients(x, y);
+    double loss = objective.computeGradients(network, x, y, Pass.training(1234, 1));
     optimizer.step();
     return loss;
   }

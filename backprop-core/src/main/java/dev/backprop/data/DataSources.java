@@ -1,6 +1,7 @@
 package dev.backprop.data;
 
 import dev.backprop.InvalidInputException;
+import dev.backprop.internal.EnumIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -12,7 +13,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Turns what a user names with {@code --data} into datasets: a built-in name ({@code digits}, {@code iris},
@@ -42,7 +42,7 @@ public final class DataSources {
     IDX;
 
     public String id() {
-      return name().toLowerCase(Locale.ROOT);
+      return EnumIds.id(this);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.backprop.data;
 
+import dev.backprop.internal.EnumIds;
 import dev.backprop.tensor.Matrix;
-import java.util.Locale;
 
 /**
  * Feature scaling fitted on the training rows and stored in the model: x' = (x - offset) / scale, per
@@ -22,16 +22,12 @@ public record Normalization(Kind kind, double[] offset, double[] scale) {
     MINMAX;
 
     public String id() {
-      return name().toLowerCase(Locale.ROOT);
+      return EnumIds.id(this);
     }
 
+    /** The kind whose {@link #id()} is {@code id}; throws InvalidSettingException listing every id. */
     public static Kind parse(String id) {
-      for (Kind k : values()) {
-        if (k.id().equals(id)) {
-          return k;
-        }
-      }
-      throw new IllegalArgumentException("unknown normalization '" + id + "', expected none, standard or minmax");
+      return EnumIds.parse(Kind.class, "normalization", id);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.backprop.data;
 
-import java.util.Locale;
+import dev.backprop.internal.EnumIds;
 
 /** What the label of a dataset is: a class out of a few, or a real value. */
 public enum Task {
@@ -9,16 +9,11 @@ public enum Task {
 
   /** The lower-case name used on the command line and in model files. */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return EnumIds.id(this);
   }
 
-  /** Parses {@link #id()}; throws IllegalArgumentException naming the accepted values. */
+  /** The task whose {@link #id()} is {@code id}; throws InvalidSettingException listing every id. */
   public static Task parse(String id) {
-    for (Task t : values()) {
-      if (t.id().equals(id)) {
-        return t;
-      }
-    }
-    throw new IllegalArgumentException("unknown task '" + id + "', expected classification or regression");
+    return EnumIds.parse(Task.class, "task", id);
   }
 }

@@ -1,6 +1,7 @@
 package dev.backprop.optim;
 
 import dev.backprop.nn.Parameter;
+import dev.backprop.optim.OptimizerSettings.Kind;
 import dev.backprop.tensor.Matrix;
 import java.util.List;
 
@@ -42,7 +43,7 @@ public final class Adam extends AbstractAdam {
 
   @Override
   public String name() {
-    return "adam";
+    return Kind.ADAM.id();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.backprop.optim;
 
 import dev.backprop.nn.Parameter;
+import dev.backprop.optim.OptimizerSettings.Kind;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class AdamW extends AbstractAdam {
 
   @Override
   public String name() {
-    return "adamw";
+    return Kind.ADAMW.id();
   }
 
   /** Shrinks w by 1 - lr wd (in the parameter's element type) and gives the undecayed gradient. */

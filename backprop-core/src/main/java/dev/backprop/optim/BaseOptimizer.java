@@ -3,6 +3,7 @@ package dev.backprop.optim;
 import dev.backprop.nn.Parameter;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,13 @@ import java.util.Set;
  * What every optimizer shares: the parameters it updates, in a fixed order; the learning rate that
  * schedules may change between steps (checked once, here); PyTorch's coupled weight decay (the
  * {@code weight_decay} of torch.optim.SGD, Adam and RMSprop), g = g + wd w, applied to a copy of the
- * gradient so that the parameter's own gradient is never modified; and the checks of imported state.
+ * gradient so that the parameter's own gradient is never modified; the step count; and the state kept
+ * between steps, exported and imported all or nothing.
+ *
+ * <p>A subclass holds only its formula and its buffers: it creates each buffer with {@link #stateBuffer},
+ * which names it {@code <parameter>.<buffer>} in exported state, and updates one parameter in
+ * {@link #update}. The exported state is every buffer, in the order they were created, then the step
+ * count under {@value #STEP_KEY}; an optimizer without buffers (plain SGD) exports nothing.
  */
 abstract class BaseOptimizer implements Optimizer {
   /** The key of the step count in exported state. */
@@ -22,11 +29,10 @@ abstract class BaseOptimizer implements Optimizer {
   protected final List<Parameter> parameters;
   private final double weightDecay;
   private final Matrix[] decayed;
+  /** Every state buffer by its key, in the order of creation, which is the order of export. */
+  private final Map<String, Matrix> buffers = new LinkedHashMap<>();
   private double learningRate;
-
-  protected BaseOptimizer(List<Parameter> parameters, double learningRate) {
-    this(parameters, learningRate, 0);
-  }
+  private long t;
 
   protected BaseOptimizer(List<Parameter> parameters, double learningRate, double weightDecay) {
     this.parameters = List.copyOf(parameters);
@@ -34,6 +40,26 @@ abstract class BaseOptimizer implements Optimizer {
     OptimizerSettings.requireWeightDecay(weightDecay);
     this.weightDecay = weightDecay;
     this.decayed = new Matrix[this.parameters.size()];
+  }
+
+  /**
+   * Updates parameter {@code p} from its gradient.
+   *
+   * @param t the number of this step: 1 at the first
+   */
+  protected abstract void update(int p, long t);
+
+  @Override
+  public final void step() {
+    t++;
+    for (int p = 0; p < parameters.size(); p++) {
+      update(p, t);
+    }
+  }
+
+  /** Steps taken so far. */
+  public final long steps() {
+    return t;
   }
 
   @Override
@@ -50,6 +76,16 @@ abstract class BaseOptimizer implements Optimizer {
   /** The weight decay coefficient wd (0 = none). */
   public final double weightDecay() {
     return weightDecay;
+  }
+
+  /**
+   * A new zero buffer of parameter {@code p}'s shape and element type, kept in this optimizer's state as
+   * {@code <parameter name>.<name>}.
+   */
+  protected final Matrix stateBuffer(int p, String name) {
+    Matrix buffer = parameters.get(p).value().zerosLike();
+    buffers.put(parameters.get(p).name() + "." + name, buffer);
+    return buffer;
   }
 
   /**
@@ -85,19 +121,33 @@ abstract class BaseOptimizer implements Optimizer {
     return decayed[p];
   }
 
-  /** The step count as exported state: a 1x1 float64 matrix. */
-  static Matrix stepState(long steps) {
-    return Matrix.wrap(1, 1, new double[] {steps});
+  /** Copies of the buffers, then the step count as a 1x1 float64 matrix; empty without buffers. */
+  @Override
+  public final Map<String, Matrix> exportState() {
+    if (buffers.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Matrix> state = new LinkedHashMap<>();
+    buffers.forEach((key, buffer) -> state.put(key, buffer.copy()));
+    state.put(STEP_KEY, Matrix.wrap(1, 1, new double[] {t}));
+    return state;
   }
 
   /**
-   * Restores exported state all or nothing: checks that {@code state} holds exactly the keys of
-   * {@code targets} and {@value #STEP_KEY}, each of the target's shape, and a valid step count; then
-   * copies every entry into its target (converting to the target's element type) and returns the count.
-   * Throws IllegalArgumentException naming the first missing, unexpected or misshaped key.
+   * Restores exported state all or nothing: checks that {@code state} holds exactly the keys of the
+   * buffers and {@value #STEP_KEY}, each of its buffer's shape, and a valid step count; then copies every
+   * entry into its buffer (converting to the buffer's element type) and takes the count. Throws
+   * IllegalArgumentException naming the first missing, unexpected or misshaped key.
    */
-  final long restore(Map<String, Matrix> state, Map<String, Matrix> targets) {
-    Set<String> expected = new LinkedHashSet<>(targets.keySet());
+  @Override
+  public final void importState(Map<String, Matrix> state) {
+    if (buffers.isEmpty()) {
+      if (!state.isEmpty()) {
+        throw new IllegalArgumentException(name() + " keeps no state, but was given " + state.keySet());
+      }
+      return;
+    }
+    Set<String> expected = new LinkedHashSet<>(buffers.keySet());
     expected.add(STEP_KEY);
     for (String key : expected) {
       if (state.get(key) == null) {
@@ -111,12 +161,12 @@ abstract class BaseOptimizer implements Optimizer {
             + "; was the state exported by another optimizer or for other parameters?");
       }
     }
-    for (Map.Entry<String, Matrix> e : targets.entrySet()) {
+    for (Map.Entry<String, Matrix> e : buffers.entrySet()) {
       Matrix s = state.get(e.getKey());
-      Matrix target = e.getValue();
-      if (s.rows() != target.rows() || s.cols() != target.cols()) {
+      Matrix buffer = e.getValue();
+      if (s.rows() != buffer.rows() || s.cols() != buffer.cols()) {
         throw new IllegalArgumentException(name() + " state '" + e.getKey() + "' is " + s.shape() + ", expected "
-            + target.shape());
+            + buffer.shape());
       }
     }
     Matrix step = state.get(STEP_KEY);
@@ -125,9 +175,9 @@ abstract class BaseOptimizer implements Optimizer {
       throw new IllegalArgumentException(name() + " state '" + STEP_KEY + "' must be one whole number >= 0, got "
           + (step.size() == 1 ? String.valueOf(value) : "a " + step.shape() + " matrix"));
     }
-    for (Map.Entry<String, Matrix> e : targets.entrySet()) {
+    for (Map.Entry<String, Matrix> e : buffers.entrySet()) {
       e.getValue().copyFrom(state.get(e.getKey()));
     }
-    return (long) value;
+    t = (long) value;
   }
 }

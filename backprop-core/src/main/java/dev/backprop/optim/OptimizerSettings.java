@@ -1,12 +1,12 @@
 package dev.backprop.optim;
 
+import dev.backprop.InvalidSettingException;
+import dev.backprop.internal.EnumIds;
 import dev.backprop.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.StringJoiner;
 
 /**
  * Which optimizer to build and its hyper-parameters: an immutable description that the trainer turns into
@@ -36,7 +36,7 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
     RMSPROP;
 
     public String id() {
-      return name().toLowerCase(Locale.ROOT);
+      return EnumIds.id(this);
     }
 
     /** Whether this kind uses a momentum coefficient: MOMENTUM, NESTEROV and RMSPROP. */
@@ -44,15 +44,9 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
       return this == MOMENTUM || this == NESTEROV || this == RMSPROP;
     }
 
+    /** The kind whose {@link #id()} is {@code id}; throws InvalidSettingException listing every id. */
     public static Kind parse(String id) {
-      StringJoiner names = new StringJoiner(", ");
-      for (Kind k : values()) {
-        if (k.id().equals(id)) {
-          return k;
-        }
-        names.add(k.id());
-      }
-      throw new IllegalArgumentException("unknown optimizer '" + id + "', expected one of " + names);
+      return EnumIds.parse(Kind.class, "optimizer", id);
     }
   }
 
@@ -64,14 +58,7 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
   public OptimizerSettings {
     Objects.requireNonNull(kind, "kind");
     requireLearningRate(learningRate);
-    requireMomentum(momentum);
-    if (!kind.hasMomentum() && momentum != 0) {
-      throw new IllegalArgumentException(kind.id() + " has no momentum, got " + momentum
-          + "; use momentum, nesterov or rmsprop for a momentum term");
-    }
-    if (kind == Kind.NESTEROV && momentum == 0) {
-      throw new IllegalArgumentException("nesterov needs a momentum above 0, got 0; use sgd for no momentum");
-    }
+    requireMomentum(kind, momentum);
     requireWeightDecay(weightDecay);
   }
 
@@ -152,10 +139,6 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
   /** A new optimizer for {@code parameters}. */
   public Optimizer create(List<Parameter> parameters) {
     switch (kind) {
-      case MOMENTUM:
-        return new Sgd(parameters, learningRate, Sgd.Variant.MOMENTUM, momentum, weightDecay);
-      case NESTEROV:
-        return new Sgd(parameters, learningRate, Sgd.Variant.NESTEROV, momentum, weightDecay);
       case ADAM:
         return new Adam(parameters, learningRate, Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON,
             weightDecay);
@@ -165,27 +148,40 @@ public record OptimizerSettings(Kind kind, double learningRate, double momentum,
         return new RmsProp(parameters, learningRate, RmsProp.DEFAULT_ALPHA, RmsProp.DEFAULT_EPSILON, momentum,
             weightDecay);
       case SGD:
+      case MOMENTUM:
+      case NESTEROV:
       default:
-        return new Sgd(parameters, learningRate, Sgd.Variant.PLAIN, 0, weightDecay);
+        return new Sgd(parameters, learningRate, kind, momentum, weightDecay);
     }
   }
 
   static void requireLearningRate(double value) {
     if (!(value > 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException("learning rate must be a positive finite number, got " + value);
+      throw new InvalidSettingException("learningRate", value, "a finite number > 0");
     }
   }
 
-  static void requireMomentum(double value) {
+  /**
+   * Checks the momentum mu of {@code kind}: in [0, 1); 0 for the kinds without one, so that a momentum is
+   * never silently ignored; above 0 for NESTEROV, as PyTorch requires.
+   */
+  static void requireMomentum(Kind kind, double value) {
     if (!(value >= 0 && value < 1)) {
-      throw new IllegalArgumentException("momentum must be in [0, 1), got " + value + "; 0.9 is the usual choice");
+      throw new InvalidSettingException("momentum", value, "in [0, 1) (0.9 is the usual choice)");
+    }
+    if (!kind.hasMomentum() && value != 0) {
+      throw new InvalidSettingException("momentum", value, "0 (" + kind.id()
+          + " has no momentum; the optimizers momentum, nesterov and rmsprop have one)");
+    }
+    if (kind == Kind.NESTEROV && value == 0) {
+      throw new InvalidSettingException("momentum", value, "above 0 for nesterov, as PyTorch requires (use sgd for "
+          + "no momentum)");
     }
   }
 
   static void requireWeightDecay(double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + value
-          + "; 0 turns it off");
+      throw new InvalidSettingException("weightDecay", value, "a finite number >= 0 (0 turns it off)");
     }
   }
 }

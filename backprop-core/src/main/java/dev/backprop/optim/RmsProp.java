@@ -1,11 +1,11 @@
 package dev.backprop.optim;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.nn.Parameter;
+import dev.backprop.optim.OptimizerSettings.Kind;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * RMSProp (Tieleman and Hinton 2012), as PyTorch's {@code torch.optim.RMSprop} (not centered): for each
@@ -26,15 +26,11 @@ public final class RmsProp extends BaseOptimizer {
   public static final double DEFAULT_ALPHA = 0.99;
   public static final double DEFAULT_EPSILON = 1e-8;
 
-  private static final String SQUARE_AVG = ".square_avg";
-  private static final String BUFFER = ".momentum_buffer";
-
   private final double alpha;
   private final double epsilon;
   private final double momentum;
   private final Matrix[] squareAvg;
   private final Matrix[] buffers;
-  private long t;
 
   /** RMSProp with PyTorch's defaults. */
   public RmsProp(List<Parameter> parameters, double learningRate) {
@@ -51,29 +47,29 @@ public final class RmsProp extends BaseOptimizer {
       double weightDecay) {
     super(parameters, learningRate, weightDecay);
     if (!(alpha >= 0 && alpha < 1)) {
-      throw new IllegalArgumentException("RMSProp alpha must be in [0, 1), got " + alpha + "; PyTorch's default is "
-          + DEFAULT_ALPHA);
+      throw new InvalidSettingException("alpha", alpha, "in [0, 1) (PyTorch's default is " + DEFAULT_ALPHA + ")");
     }
     if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-      throw new IllegalArgumentException("RMSProp epsilon must be a positive finite number, got " + epsilon);
+      throw new InvalidSettingException("epsilon", epsilon, "a finite number > 0 (PyTorch's default is "
+          + DEFAULT_EPSILON + ")");
     }
-    OptimizerSettings.requireMomentum(momentum);
+    OptimizerSettings.requireMomentum(Kind.RMSPROP, momentum);
     this.alpha = alpha;
     this.epsilon = epsilon;
     this.momentum = momentum;
     this.squareAvg = new Matrix[this.parameters.size()];
     this.buffers = new Matrix[this.parameters.size()];
     for (int p = 0; p < squareAvg.length; p++) {
-      squareAvg[p] = this.parameters.get(p).value().zerosLike();
+      squareAvg[p] = stateBuffer(p, "square_avg");
       if (momentum > 0) {
-        buffers[p] = this.parameters.get(p).value().zerosLike();
+        buffers[p] = stateBuffer(p, "momentum_buffer");
       }
     }
   }
 
   @Override
   public String name() {
-    return "rmsprop";
+    return Kind.RMSPROP.id();
   }
 
   /** The momentum coefficient mu (0 = none). */
@@ -81,22 +77,14 @@ public final class RmsProp extends BaseOptimizer {
     return momentum;
   }
 
-  /** Steps taken so far. */
-  public long steps() {
-    return t;
-  }
-
   @Override
-  public void step() {
-    t++;
-    for (int p = 0; p < parameters.size(); p++) {
-      Matrix w = parameters.get(p).value();
-      Matrix g = coupledGradient(p);
-      if (w.dtype() == DType.FLOAT32) {
-        update(w.floats(), g.floats(), squareAvg[p].floats(), momentum > 0 ? buffers[p].floats() : null);
-      } else {
-        update(w.doubles(), g.doubles(), squareAvg[p].doubles(), momentum > 0 ? buffers[p].doubles() : null);
-      }
+  protected void update(int p, long t) {
+    Matrix w = parameters.get(p).value();
+    Matrix g = coupledGradient(p);
+    if (w.dtype() == DType.FLOAT32) {
+      update(w.floats(), g.floats(), squareAvg[p].floats(), momentum > 0 ? buffers[p].floats() : null);
+    } else {
+      update(w.doubles(), g.doubles(), squareAvg[p].doubles(), momentum > 0 ? buffers[p].doubles() : null);
     }
   }
 
@@ -130,30 +118,5 @@ public final class RmsProp extends BaseOptimizer {
         w[i] += minusLr * buf[i];
       }
     }
-  }
-
-  @Override
-  public Map<String, Matrix> exportState() {
-    Map<String, Matrix> state = new LinkedHashMap<>();
-    targets().forEach((key, value) -> state.put(key, value.copy()));
-    state.put(STEP_KEY, stepState(t));
-    return state;
-  }
-
-  @Override
-  public void importState(Map<String, Matrix> state) {
-    t = restore(state, targets());
-  }
-
-  private Map<String, Matrix> targets() {
-    Map<String, Matrix> targets = new LinkedHashMap<>();
-    for (int p = 0; p < parameters.size(); p++) {
-      String name = parameters.get(p).name();
-      targets.put(name + SQUARE_AVG, squareAvg[p]);
-      if (momentum > 0) {
-        targets.put(name + BUFFER, buffers[p]);
-      }
-    }
-    return targets;
   }
 }

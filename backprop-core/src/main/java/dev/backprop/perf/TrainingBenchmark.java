@@ -31,7 +31,8 @@ public final class TrainingBenchmark {
   public static Result run(Workload workload, Dataset train, int epochs, long seed) {
     int e = epochs > 0 ? epochs : workload.epochs();
     Network net = workload.network(seed);
-    TrainingConfig config = new TrainingConfig(e, workload.batchSize(), true, seed, workload.optimizer());
+    TrainingConfig config = TrainingConfig.builder().epochs(e).batchSize(workload.batchSize()).seed(seed)
+        .optimizer(workload.optimizer()).build();
     History history = new Trainer(config).fit(net, workload.loss(), train, null);
     double[] rates = history.epochs().stream().mapToDouble(r -> train.size() / r.seconds()).toArray();
     double[] sorted = rates.clone();

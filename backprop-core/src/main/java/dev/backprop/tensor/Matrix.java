@@ -206,17 +206,6 @@ public final class Matrix {
     }
   }
 
-  /** A new matrix holding the transpose of this one. */
-  public Matrix transpose() {
-    Matrix t = zeros(dtype, cols, rows);
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        t.set(c, r, get(r, c));
-      }
-    }
-    return t;
-  }
-
   /** The values as a new {@code double[rows][cols]}. */
   public double[][] toArray() {
     double[][] out = new double[rows][cols];

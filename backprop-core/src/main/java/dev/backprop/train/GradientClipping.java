@@ -1,5 +1,6 @@
 package dev.backprop.train;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.nn.Parameter;
 import dev.backprop.tensor.MatrixOps;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class GradientClipping {
    */
   public static double clip(List<Parameter> parameters, double maxNorm) {
     if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
-      throw new IllegalArgumentException("the clipping norm must be a positive finite number, got " + maxNorm);
+      throw new InvalidSettingException("clipNorm", maxNorm, "a finite number > 0");
     }
     double norm = globalNorm(parameters);
     if (!Double.isFinite(norm)) {

@@ -1,6 +1,7 @@
 package dev.backprop.train;
 
-import java.util.Locale;
+import dev.backprop.InvalidSettingException;
+import dev.backprop.internal.EnumIds;
 import java.util.Objects;
 
 /**
@@ -26,17 +27,12 @@ public record Schedule(Kind kind, int stepSize, double gamma, int warmupEpochs) 
     CONSTANT, STEP, EXPONENTIAL, COSINE;
 
     public String id() {
-      return name().toLowerCase(Locale.ROOT);
+      return EnumIds.id(this);
     }
 
+    /** The kind whose {@link #id()} is {@code id}; throws InvalidSettingException listing every id. */
     public static Kind parse(String id) {
-      for (Kind k : values()) {
-        if (k.id().equals(id)) {
-          return k;
-        }
-      }
-      throw new IllegalArgumentException("unknown schedule '" + id
-          + "', expected constant, step, exponential or cosine");
+      return EnumIds.parse(Kind.class, "schedule", id);
     }
   }
 
@@ -48,23 +44,19 @@ public record Schedule(Kind kind, int stepSize, double gamma, int warmupEpochs) 
   public Schedule {
     Objects.requireNonNull(kind, "kind");
     if (stepSize < 1) {
-      throw new IllegalArgumentException("the step schedule's step size must be 1 or more epochs, got " + stepSize);
+      throw new InvalidSettingException("stepEpochs", stepSize, "1 or more epochs between two decays");
     }
     if (!(gamma > 0 && gamma <= 1)) {
-      throw new IllegalArgumentException("the decay factor gamma must be in (0, 1], got " + gamma);
+      throw new InvalidSettingException("gamma", gamma, "in (0, 1] (1 never decays)");
     }
     if (warmupEpochs < 0) {
-      throw new IllegalArgumentException("warm-up epochs must be 0 or more, got " + warmupEpochs);
+      throw new InvalidSettingException("warmupEpochs", warmupEpochs, "0 (no warm-up) or more");
     }
   }
 
   /** The same rate in every epoch. */
   public static Schedule constant() {
     return new Schedule(Kind.CONSTANT, 1, 1, 0);
-  }
-
-  public Schedule withWarmup(int epochs) {
-    return new Schedule(kind, stepSize, gamma, epochs);
   }
 
   /** The learning rate of epoch {@code epoch} (1-based) of {@code epochs}, from the base rate {@code lr}. */

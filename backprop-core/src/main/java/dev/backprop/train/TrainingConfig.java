@@ -1,11 +1,14 @@
 package dev.backprop.train;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.optim.OptimizerSettings;
 import java.util.Objects;
 
 /**
  * How to train: epochs, mini-batch size, shuffling, the seed of every random choice, the optimizer and
- * its learning-rate schedule, gradient clipping and early stopping.
+ * its learning-rate schedule, gradient clipping and early stopping. Build one from the defaults with
+ * {@link #builder()}, e.g. {@code TrainingConfig.builder().epochs(3).batchSize(8).seed(5).build()}, and
+ * change one setting of an existing configuration with its {@code with} method.
  *
  * @param epochs passes over the training data; 0 leaves the network as it is
  * @param batchSize rows per mini-batch; {@link #FULL_BATCH} (0) takes all rows at once
@@ -29,30 +32,33 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
 
   public TrainingConfig {
     if (epochs < 0) {
-      throw new IllegalArgumentException("epochs must be 0 or more, got " + epochs);
+      throw new InvalidSettingException("epochs", epochs, "0 or more");
     }
     if (batchSize < 0) {
-      throw new IllegalArgumentException("batch size must be positive (or 0 for the full batch), got " + batchSize);
+      throw new InvalidSettingException("batchSize", batchSize, "1 or more rows, or 0 (FULL_BATCH) for all rows at "
+          + "once");
     }
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(schedule, "schedule");
     if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-      throw new IllegalArgumentException("the clipping norm must be a finite number >= 0 (0 = off), got " + clipNorm);
+      throw new InvalidSettingException("clipNorm", clipNorm, "a finite number >= 0 (0 turns clipping off)");
     }
     if (patience < 0) {
-      throw new IllegalArgumentException("early-stopping patience must be 0 (off) or more, got " + patience);
+      throw new InvalidSettingException("patience", patience, "0 (no early stopping) or more epochs");
     }
   }
 
-  /** A plain configuration: constant learning rate, no clipping, no early stopping. */
-  public TrainingConfig(int epochs, int batchSize, boolean shuffle, long seed, OptimizerSettings optimizer) {
-    this(epochs, batchSize, shuffle, seed, optimizer, Schedule.constant(), 0, 0);
+  /**
+   * Defaults: 10 epochs, batches of 64, shuffled, seed 42, plain SGD at lr 0.1, constant learning rate, no
+   * clipping, no early stopping.
+   */
+  public static TrainingConfig defaults() {
+    return builder().build();
   }
 
-  /** Defaults: 10 epochs, batches of 64, shuffled, seed 42, plain SGD at lr 0.1. */
-  public static TrainingConfig defaults() {
-    return new TrainingConfig(DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE, true, DEFAULT_SEED,
-        OptimizerSettings.sgd(OptimizerSettings.DEFAULT_SGD_LEARNING_RATE));
+  /** A builder that starts from the {@linkplain #defaults() defaults}. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   public TrainingConfig withEpochs(int value) {
@@ -61,10 +67,6 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
 
   public TrainingConfig withBatchSize(int value) {
     return new TrainingConfig(epochs, value, shuffle, seed, optimizer, schedule, clipNorm, patience);
-  }
-
-  public TrainingConfig withShuffle(boolean value) {
-    return new TrainingConfig(epochs, batchSize, value, seed, optimizer, schedule, clipNorm, patience);
   }
 
   public TrainingConfig withSeed(long value) {
@@ -85,5 +87,68 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
 
   public TrainingConfig withPatience(int value) {
     return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, value);
+  }
+
+  /** Collects the settings, each starting at its default; {@link #build()} checks them. */
+  public static final class Builder {
+    private int epochs = DEFAULT_EPOCHS;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private boolean shuffle = true;
+    private long seed = DEFAULT_SEED;
+    private OptimizerSettings optimizer = OptimizerSettings.sgd(OptimizerSettings.DEFAULT_SGD_LEARNING_RATE);
+    private Schedule schedule = Schedule.constant();
+    private double clipNorm;
+    private int patience;
+
+    private Builder() {}
+
+    public Builder epochs(int value) {
+      epochs = value;
+      return this;
+    }
+
+    /** Rows per mini-batch; {@link #FULL_BATCH} for all rows at once. */
+    public Builder batchSize(int value) {
+      batchSize = value;
+      return this;
+    }
+
+    /** Whether each epoch visits the rows in a new order (the default) or in the data's order. */
+    public Builder shuffle(boolean value) {
+      shuffle = value;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder optimizer(OptimizerSettings value) {
+      optimizer = value;
+      return this;
+    }
+
+    public Builder schedule(Schedule value) {
+      schedule = value;
+      return this;
+    }
+
+    /** The largest global gradient norm; 0 (the default) turns clipping off. */
+    public Builder clipNorm(double value) {
+      clipNorm = value;
+      return this;
+    }
+
+    /** Epochs without a lower validation loss before training stops; 0 (the default) never stops early. */
+    public Builder patience(int value) {
+      patience = value;
+      return this;
+    }
+
+    /** The configuration; throws InvalidSettingException when a setting is outside what it accepts. */
+    public TrainingConfig build() {
+      return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience);
+    }
   }
 }

@@ -53,8 +53,8 @@ class EngineMatchesSeedTest {
     // the reference sees exactly the float32 inputs the engine sees
     double[][] a0f = data.features().toArray();
 
-    TrainingConfig config = new TrainingConfig(STEPS, TrainingConfig.FULL_BATCH, false, SEED,
-        OptimizerSettings.sgd(ETA));
+    TrainingConfig config = TrainingConfig.builder().epochs(STEPS).batchSize(TrainingConfig.FULL_BATCH)
+        .shuffle(false).seed(SEED).optimizer(OptimizerSettings.sgd(ETA)).build();
     new Trainer(config).fit(engine, SeedNetwork.loss(), data, null);
     for (int s = 0; s < STEPS; s++) {
       reference.step(a0f, y, ETA);

@@ -81,7 +81,7 @@ class OptimizerSettingsTest {
     assertTrue(e.getMessage().contains(String.valueOf(momentum)), e.getMessage());
     Parameter p = new Parameter("w", Matrix.zeros(1, 2));
     assertThrows(IllegalArgumentException.class,
-        () -> new Sgd(List.of(p), 0.1, Sgd.Variant.MOMENTUM, momentum, 0));
+        () -> new Sgd(List.of(p), 0.1, Kind.MOMENTUM, momentum, 0));
     assertThrows(IllegalArgumentException.class,
         () -> new RmsProp(List.of(p), 0.1, RmsProp.DEFAULT_ALPHA, RmsProp.DEFAULT_EPSILON, momentum, 0));
   }
@@ -99,8 +99,8 @@ class OptimizerSettingsTest {
   void nesterovNeedsAMomentumAsInPyTorch() {
     assertThrows(IllegalArgumentException.class, () -> new OptimizerSettings(Kind.NESTEROV, 0.1).withMomentum(0));
     Parameter p = new Parameter("w", Matrix.zeros(1, 2));
-    assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of(p), 0.1, Sgd.Variant.NESTEROV, 0, 0));
-    assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of(p), 0.1, Sgd.Variant.PLAIN, 0.9, 0));
+    assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of(p), 0.1, Kind.NESTEROV, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of(p), 0.1, Kind.SGD, 0.9, 0));
   }
 
   @ParameterizedTest

@@ -37,7 +37,8 @@ class TrainingReportTest {
   void classificationReportHasCurvesConfusionMatrixAndPerClassTable() throws Exception {
     Dataset data = blobs(120, 31);
     Network net = classifier(32);
-    History history = new Trainer(new TrainingConfig(4, 16, true, 5, OptimizerSettings.adam(0.01)))
+    History history = new Trainer(TrainingConfig.builder().epochs(4).batchSize(16).seed(5)
+        .optimizer(OptimizerSettings.adam(0.01)).build())
         .fit(net, new CrossEntropyLoss(), data, data);
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("optimizer", "adam");
@@ -80,7 +81,8 @@ class TrainingReportTest {
   void diagonalCellsAreShadedByTheirRowShare() {
     Dataset data = blobs(90, 41);
     Network net = classifier(42);
-    new Trainer(new TrainingConfig(20, 16, true, 5, OptimizerSettings.adam(0.02))).fit(net, new CrossEntropyLoss(), data, null);
+    new Trainer(TrainingConfig.builder().epochs(20).batchSize(16).seed(5)
+        .optimizer(OptimizerSettings.adam(0.02)).build()).fit(net, new CrossEntropyLoss(), data, null);
     Evaluation e = Evaluation.of(net, new CrossEntropyLoss(), data);
     String html = TrainingReport.builder().network(net, new CrossEntropyLoss()).evaluation("train", e).build().html();
     long[][] m = e.classification().confusion();
@@ -97,7 +99,8 @@ class TrainingReportTest {
     Dataset data = lines(300, 51);
     Network net = Network.builder(2).dense(8, Activations.tanh()).dense(1, Activations.identity())
         .seed(52).build();
-    History history = new Trainer(new TrainingConfig(3, 32, true, 5, OptimizerSettings.adam(0.01)))
+    History history = new Trainer(TrainingConfig.builder().epochs(3).batchSize(32).seed(5)
+        .optimizer(OptimizerSettings.adam(0.01)).build())
         .fit(net, SquaredErrorLoss.mse(), data, data);
     String html = TrainingReport.builder().network(net, SquaredErrorLoss.mse()).history(history).evaluate("test data", data).build().html();
     Pages.Node page = Pages.parse(html);
@@ -153,7 +156,8 @@ class TrainingReportTest {
   void aSingleEpochDrawsDots() {
     Dataset data = blobs(40, 71);
     Network net = classifier(72);
-    History history = new Trainer(new TrainingConfig(1, 8, true, 5, OptimizerSettings.sgd(0.1))).fit(net, new CrossEntropyLoss(), data, null);
+    History history = new Trainer(TrainingConfig.builder().epochs(1).batchSize(8).seed(5)
+        .optimizer(OptimizerSettings.sgd(0.1)).build()).fit(net, new CrossEntropyLoss(), data, null);
     String html = TrainingReport.builder().network(net, new CrossEntropyLoss()).history(history).build().html();
     List<Pages.Node> svgs = Pages.svgs(Pages.parse(html));
     assertEquals(3, svgs.size());

@@ -40,7 +40,8 @@ class ThreadCountTest {
     Compute.useThreads(threads);
     // W2's network (784-256-256-10, Adam, batch 128): products large enough to be split between threads
     Network net = Workload.W2.network(seed);
-    new Trainer(new TrainingConfig(2, 128, true, seed, Workload.W2.optimizer())).fit(net, Workload.W2.loss(), data, null);
+    new Trainer(TrainingConfig.builder().epochs(2).batchSize(128).seed(seed)
+        .optimizer(Workload.W2.optimizer()).build()).fit(net, Workload.W2.loss(), data, null);
     List<Matrix> values = new ArrayList<>();
     for (Parameter p : net.parameters()) {
       values.add(p.value().copy());

@@ -33,7 +33,8 @@ class TrainerTest {
   @Test
   void sameSeedAndConfigGiveBitIdenticalWeights() {
     Dataset data = blobs(60, 101);
-    TrainingConfig config = new TrainingConfig(3, 8, true, 5, OptimizerSettings.adam(0.01));
+    TrainingConfig config = TrainingConfig.builder().epochs(3).batchSize(8).seed(5)
+        .optimizer(OptimizerSettings.adam(0.01)).build();
     Network a = classifier(7);
     Network b = classifier(7);
     new Trainer(config).fit(a, new CrossEntropyLoss(), data, null);
@@ -46,7 +47,8 @@ class TrainerTest {
   @Test
   void differentShuffleSeedsGiveDifferentWeights() {
     Dataset data = blobs(60, 102);
-    TrainingConfig config = new TrainingConfig(3, 8, true, 5, OptimizerSettings.sgd(0.1));
+    TrainingConfig config = TrainingConfig.builder().epochs(3).batchSize(8).seed(5)
+        .optimizer(OptimizerSettings.sgd(0.1)).build();
     Network a = classifier(7);
     Network b = classifier(7);
     new Trainer(config).fit(a, new CrossEntropyLoss(), data, null);
@@ -57,7 +59,8 @@ class TrainerTest {
   @Test
   void fullBatchWithoutShuffleIgnoresTheTrainingSeed() {
     Dataset data = blobs(60, 103);
-    TrainingConfig config = new TrainingConfig(3, TrainingConfig.FULL_BATCH, false, 5, OptimizerSettings.sgd(0.1));
+    TrainingConfig config = TrainingConfig.builder().epochs(3).batchSize(TrainingConfig.FULL_BATCH)
+        .shuffle(false).seed(5).optimizer(OptimizerSettings.sgd(0.1)).build();
     Network a = classifier(7);
     Network b = classifier(7);
     new Trainer(config).fit(a, new CrossEntropyLoss(), data, null);
@@ -71,7 +74,8 @@ class TrainerTest {
   void historyHasOneFiniteResultPerEpochWithTestEvaluation() {
     Dataset train = blobs(60, 104);
     Dataset test = blobs(21, 105);
-    TrainingConfig config = new TrainingConfig(4, 16, true, 5, OptimizerSettings.sgd(0.1));
+    TrainingConfig config = TrainingConfig.builder().epochs(4).batchSize(16).seed(5)
+        .optimizer(OptimizerSettings.sgd(0.1)).build();
     History history = new Trainer(config).fit(classifier(8), new CrossEntropyLoss(), train, test);
     assertEquals(4, history.epochs().size());
     for (int e = 0; e < 4; e++) {
@@ -90,7 +94,8 @@ class TrainerTest {
 
   @Test
   void withoutTestDataThereIsNoEvaluation() {
-    History history = new Trainer(new TrainingConfig(2, 16, true, 5, OptimizerSettings.sgd(0.1)))
+    History history = new Trainer(TrainingConfig.builder().epochs(2).batchSize(16).seed(5)
+        .optimizer(OptimizerSettings.sgd(0.1)).build())
         .fit(classifier(8), new CrossEntropyLoss(), blobs(30, 106), null);
     assertEquals(2, history.epochs().size());
     for (EpochResult r : history.epochs()) {
@@ -119,7 +124,8 @@ class TrainerTest {
         events.add("epoch " + result.epoch());
       }
     };
-    new Trainer(new TrainingConfig(2, 4, true, 5, OptimizerSettings.sgd(0.1))).addListener(listener)
+    new Trainer(TrainingConfig.builder().epochs(2).batchSize(4).seed(5)
+        .optimizer(OptimizerSettings.sgd(0.1)).build()).addListener(listener)
         .fit(classifier(9), new CrossEntropyLoss(), data, null);
     // 10 rows in batches of 4: 4 + 4 + 2, three batches per epoch
     assertEquals(List.of("start 2 3",
@@ -132,7 +138,8 @@ class TrainerTest {
     // the next batch is gathered aside while a listener runs; the listener's exception must come out as it
     // was, and the gathering left behind must not disturb the next run
     Dataset data = blobs(60, 103);
-    TrainingConfig config = new TrainingConfig(2, 8, true, 5, OptimizerSettings.adam(0.01));
+    TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(8).seed(5)
+        .optimizer(OptimizerSettings.adam(0.01)).build();
     IllegalStateException stop = new IllegalStateException("stop here");
     Trainer failing = new Trainer(config).addListener(new TrainingListener() {
       @Override
@@ -155,7 +162,8 @@ class TrainerTest {
     Dataset data = blobs(10, 108);
     Network trained = classifier(10);
     Network manual = classifier(10);
-    History history = new Trainer(new TrainingConfig(1, 4, false, 5, OptimizerSettings.sgd(0.2)))
+    History history = new Trainer(TrainingConfig.builder().epochs(1).batchSize(4).shuffle(false).seed(5)
+        .optimizer(OptimizerSettings.sgd(0.2)).build())
         .fit(trained, new CrossEntropyLoss(), data, null);
 
     // the same epoch by hand: rows 0-3, 4-7 and 8-9, one SGD step each
@@ -190,7 +198,8 @@ class TrainerTest {
       Network trained = classifier(12);
       Network manual = classifier(12);
       long seed = 31;
-      new Trainer(new TrainingConfig(3, 4, true, seed, OptimizerSettings.sgd(0.1))).fit(trained, new CrossEntropyLoss(), data, null);
+      new Trainer(TrainingConfig.builder().epochs(3).batchSize(4).seed(seed)
+          .optimizer(OptimizerSettings.sgd(0.1)).build()).fit(trained, new CrossEntropyLoss(), data, null);
 
       Sgd sgd = new Sgd(manual.parameters(), 0.1);
       for (int epoch = 1; epoch <= 3; epoch++) {
@@ -235,7 +244,8 @@ class TrainerTest {
         .dense(1, Activations.identity())
         .seed(3)
         .build();
-    TrainingConfig config = new TrainingConfig(50, 4, false, 5, OptimizerSettings.sgd(1e6));
+    TrainingConfig config = TrainingConfig.builder().epochs(50).batchSize(4).shuffle(false).seed(5)
+        .optimizer(OptimizerSettings.sgd(1e6)).build();
     DivergenceException e = assertThrows(DivergenceException.class, () -> new Trainer(config).fit(net, SquaredErrorLoss.sse(), data, null));
     assertTrue(e.epoch() >= 1 && e.epoch() <= 50, "epoch " + e.epoch());
     assertTrue(e.step() >= 2, "the first step starts from finite weights, step " + e.step());
@@ -249,7 +259,8 @@ class TrainerTest {
   @Test
   void trainingLowersTheLossOnSeparableData() {
     Dataset data = blobs(90, 110);
-    TrainingConfig config = new TrainingConfig(15, 10, true, 5, OptimizerSettings.sgd(0.1));
+    TrainingConfig config = TrainingConfig.builder().epochs(15).batchSize(10).seed(5)
+        .optimizer(OptimizerSettings.sgd(0.1)).build();
     History history = new Trainer(config).fit(classifier(11), new CrossEntropyLoss(), data, data);
     double first = history.epochs().get(0).trainLoss();
     double last = history.last().trainLoss();

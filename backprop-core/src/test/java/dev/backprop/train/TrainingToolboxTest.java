@@ -59,8 +59,8 @@ class TrainingToolboxTest {
 
   @Test
   void historyRecordsTheScheduledRateOfEachEpoch() {
-    TrainingConfig config = new TrainingConfig(4, 16, true, 3, OptimizerSettings.sgd(0.2))
-        .withSchedule(new Schedule(Schedule.Kind.STEP, 2, 0.1, 0));
+    TrainingConfig config = TrainingConfig.builder().epochs(4).batchSize(16).seed(3)
+        .optimizer(OptimizerSettings.sgd(0.2)).schedule(new Schedule(Schedule.Kind.STEP, 2, 0.1, 0)).build();
     History h = new Trainer(config).fit(classifier(0), new CrossEntropyLoss(), blobs(60, 1), null);
     double[] expected = {0.2, 0.2, 0.02, 0.02};
     for (int e = 0; e < 4; e++) {
@@ -112,7 +112,8 @@ class TrainingToolboxTest {
 
   @Test
   void clippedTrainingDiffersFromUnclippedAndStaysFinite() {
-    TrainingConfig config = new TrainingConfig(3, 8, true, 3, OptimizerSettings.sgd(0.5));
+    TrainingConfig config = TrainingConfig.builder().epochs(3).batchSize(8).seed(3)
+        .optimizer(OptimizerSettings.sgd(0.5)).build();
     Network a = classifier(4);
     Network b = classifier(4);
     new Trainer(config).fit(a, new CrossEntropyLoss(), blobs(60, 5), null);
@@ -128,7 +129,8 @@ class TrainingToolboxTest {
     // a huge learning rate on a tiny training set overfits fast, so validation loss stops improving
     Dataset train = noisy(24, 7);
     Dataset validation = noisy(60, 8);
-    TrainingConfig config = new TrainingConfig(200, 4, true, 3, OptimizerSettings.adam(0.05)).withPatience(3);
+    TrainingConfig config = TrainingConfig.builder().epochs(200).batchSize(4).seed(3)
+        .optimizer(OptimizerSettings.adam(0.05)).patience(3).build();
     Network net = classifier(9);
     List<Matrix> bestSeen = new ArrayList<>();
     Trainer trainer = new Trainer(config);
@@ -160,13 +162,15 @@ class TrainingToolboxTest {
 
   @Test
   void earlyStoppingWithoutValidationDataIsRefused() {
-    TrainingConfig config = new TrainingConfig(2, 4, true, 3, OptimizerSettings.sgd(0.1)).withPatience(2);
+    TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(4).seed(3)
+        .optimizer(OptimizerSettings.sgd(0.1)).patience(2).build();
     assertThrows(IllegalArgumentException.class, () -> new Trainer(config).fit(classifier(1), new CrossEntropyLoss(), blobs(20, 1), null));
   }
 
   @Test
   void validationWithoutPatienceOnlyAddsCurves() {
-    TrainingConfig config = new TrainingConfig(3, 8, true, 3, OptimizerSettings.sgd(0.1));
+    TrainingConfig config = TrainingConfig.builder().epochs(3).batchSize(8).seed(3)
+        .optimizer(OptimizerSettings.sgd(0.1)).build();
     Network a = classifier(2);
     Network b = classifier(2);
     History h = new Trainer(config).fit(a, new CrossEntropyLoss(), blobs(40, 1), blobs(20, 2), null);
@@ -182,8 +186,9 @@ class TrainingToolboxTest {
 
   @Test
   void resumingFromEveryCheckpointEndsBitIdenticalToTheUninterruptedRun(@TempDir Path dir) throws IOException {
-    TrainingConfig config = new TrainingConfig(6, 8, true, 11, OptimizerSettings.adam(0.02))
-        .withSchedule(new Schedule(Schedule.Kind.COSINE, 1, 1, 1)).withClipNorm(5);
+    TrainingConfig config = TrainingConfig.builder().epochs(6).batchSize(8).seed(11)
+        .optimizer(OptimizerSettings.adam(0.02)).schedule(new Schedule(Schedule.Kind.COSINE, 1, 1, 1)).clipNorm(5)
+        .build();
     Dataset train = blobs(50, 3);
     Network whole = dropoutClassifier(5);
     new Trainer(config).fit(whole, new CrossEntropyLoss(), train, null);
@@ -215,7 +220,8 @@ class TrainingToolboxTest {
 
   @Test
   void aCheckpointOfTheSameStateHasTheSameTensors(@TempDir Path dir) {
-    TrainingConfig config = new TrainingConfig(2, 8, true, 11, OptimizerSettings.adam(0.02));
+    TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(8).seed(11)
+        .optimizer(OptimizerSettings.adam(0.02)).build();
     for (String run : List.of("a", "b")) {
       new Trainer(config).checkpoints(CheckpointFile.store(dir.resolve(run)), 1)
           .fit(dropoutClassifier(5), new CrossEntropyLoss(), blobs(30, 3), blobs(10, 4), null);
@@ -227,7 +233,8 @@ class TrainingToolboxTest {
 
   @Test
   void aCheckpointOfAnotherRunIsRefused(@TempDir Path dir) {
-    TrainingConfig config = new TrainingConfig(2, 8, true, 11, OptimizerSettings.adam(0.02));
+    TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(8).seed(11)
+        .optimizer(OptimizerSettings.adam(0.02)).build();
     new Trainer(config).checkpoints(CheckpointFile.store(dir), 1).fit(classifier(5), new CrossEntropyLoss(), blobs(30, 3), null);
     TrainingState state = CheckpointFile.load(dir);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -237,7 +244,8 @@ class TrainingToolboxTest {
 
   @Test
   void aCheckpointWhoseContentsDoNotFitIsRefusedAsBroken(@TempDir Path dir) {
-    TrainingConfig config = new TrainingConfig(3, 8, true, 11, OptimizerSettings.adam(0.02));
+    TrainingConfig config = TrainingConfig.builder().epochs(3).batchSize(8).seed(11)
+        .optimizer(OptimizerSettings.adam(0.02)).build();
     new Trainer(config).checkpoints(CheckpointFile.store(dir), 1).fit(classifier(5), new CrossEntropyLoss(), blobs(30, 3), null);
     TrainingState good = CheckpointFile.load(dir);
     java.util.Map<String, Matrix> lessState = new java.util.HashMap<>(good.optimizerState());
@@ -264,7 +272,8 @@ class TrainingToolboxTest {
   void earlyStoppingStateSurvivesAResume(@TempDir Path dir) {
     Dataset train = noisy(24, 7);
     Dataset validation = noisy(60, 8);
-    TrainingConfig config = new TrainingConfig(40, 4, true, 3, OptimizerSettings.adam(0.05)).withPatience(3);
+    TrainingConfig config = TrainingConfig.builder().epochs(40).batchSize(4).seed(3)
+        .optimizer(OptimizerSettings.adam(0.05)).patience(3).build();
     Network whole = classifier(9);
     History wholeHistory = new Trainer(config).checkpoints(CheckpointFile.store(dir), 2)
         .fit(whole, new CrossEntropyLoss(), train, validation, null);
@@ -282,7 +291,8 @@ class TrainingToolboxTest {
 
   @Test
   void dropoutRunsAreReproducibleAndDependOnTheSeed() {
-    TrainingConfig config = new TrainingConfig(3, 8, true, 3, OptimizerSettings.sgd(0.1));
+    TrainingConfig config = TrainingConfig.builder().epochs(3).batchSize(8).seed(3)
+        .optimizer(OptimizerSettings.sgd(0.1)).build();
     Network a = dropoutClassifier(2);
     Network b = dropoutClassifier(2);
     Network c = dropoutClassifier(2);

@@ -1,5 +1,6 @@
 package dev.backprop.nn.activation;
 
+import dev.backprop.InvalidSettingException;
 import java.util.List;
 
 /** The activations by name, as the command line and model files spell them. */
@@ -33,7 +34,7 @@ public final class Activations {
     return new Softmax();
   }
 
-  /** The activation called {@code name}; throws IllegalArgumentException listing the known names. */
+  /** The activation called {@code name}; throws InvalidSettingException listing the known names. */
   public static Activation byName(String name) {
     switch (name) {
       case "sigmoid":
@@ -50,7 +51,7 @@ public final class Activations {
       case "softmax":
         return softmax();
       default:
-        throw new IllegalArgumentException("unknown activation '" + name + "', expected one of " + NAMES);
+        throw new InvalidSettingException("activation", "'" + name + "'", "one of " + String.join(", ", NAMES));
     }
   }
 }

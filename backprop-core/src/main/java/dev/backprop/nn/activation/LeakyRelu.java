@@ -1,5 +1,7 @@
 package dev.backprop.nn.activation;
 
+import dev.backprop.InvalidSettingException;
+
 /**
  * leaky_relu(z) = z for z &gt; 0, else slope z; the slope defaults to 0.01 (PyTorch's and Keras 3's
  * default negative slope).
@@ -17,7 +19,7 @@ public final class LeakyRelu extends ElementwiseActivation {
   public LeakyRelu(double slope) {
     super("leaky-relu");
     if (!(slope >= 0 && slope < 1)) {
-      throw new IllegalArgumentException("leaky-relu slope must be in [0, 1), got " + slope);
+      throw new InvalidSettingException("slope", slope, "in [0, 1) (PyTorch's default is " + DEFAULT_SLOPE + ")");
     }
     this.slope = slope;
   }

@@ -1,9 +1,9 @@
 package dev.backprop.nn.init;
 
 import dev.backprop.SeededRandom;
+import dev.backprop.internal.EnumIds;
 import dev.backprop.nn.activation.Activation;
 import dev.backprop.tensor.Matrix;
-import java.util.Locale;
 
 /**
  * How a dense layer's weights start, drawn from an explicit seeded generator. Biases start at zero.
@@ -31,18 +31,12 @@ public enum Initializer {
 
   /** The command-line spelling, e.g. {@code "he-uniform"}. */
   public String id() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return EnumIds.id(this);
   }
 
-  /** Parses {@link #id()}. */
+  /** The initializer whose {@link #id()} is {@code id}; throws InvalidSettingException listing every id. */
   public static Initializer parse(String id) {
-    for (Initializer i : values()) {
-      if (i.id().equals(id)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("unknown initializer '" + id + "', expected one of glorot-uniform, "
-        + "glorot-normal, he-uniform, he-normal, fan-in-uniform");
+    return EnumIds.parse(Initializer.class, "initializer", id);
   }
 
   /** Fills {@code weights} (fan_in x fan_out, the seed's W layout) with draws from {@code random}. */
