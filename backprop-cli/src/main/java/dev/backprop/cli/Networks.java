@@ -1,5 +1,6 @@
 package dev.backprop.cli;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.data.Dataset;
 import dev.backprop.data.Task;
 import dev.backprop.loss.Loss;
@@ -25,6 +26,8 @@ final class Networks {
     Loss loss = loss(options.loss != null ? options.loss : classification ? "cross-entropy" : "mse");
     try {
       loss.checkOutput(output);
+    } catch (InvalidSettingException e) {
+      throw e;
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -72,7 +75,7 @@ final class Networks {
     try {
       return Losses.byName(name);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--loss: " + e.getMessage());
+      throw Flags.usageError("--loss", e);
     }
   }
 }

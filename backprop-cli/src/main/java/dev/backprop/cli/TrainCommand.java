@@ -289,7 +289,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       kind = OptimizerSettings.Kind.parse(optimizer);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--optimizer: " + e.getMessage());
+      throw Flags.usageError("--optimizer", e);
     }
     double lr = learningRate != null ? learningRate : OptimizerSettings.defaultLearningRate(kind);
     if (!(lr > 0) || Double.isInfinite(lr)) {
@@ -299,12 +299,12 @@ final class TrainCommand implements Callable<Integer> {
     try {
       settings = momentum == null ? settings : settings.withMomentum(momentum);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--momentum: " + e.getMessage());
+      throw Flags.usageError("--momentum", e);
     }
     try {
       settings = weightDecay == null ? settings : settings.withWeightDecay(weightDecay);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--weight-decay: " + e.getMessage());
+      throw Flags.usageError("--weight-decay", e);
     }
     return new TrainingConfig(epochs, batch, !noShuffle, seed, settings, schedule(), clipNorm(), earlyStopping());
   }
@@ -314,7 +314,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       kind = Schedule.Kind.parse(schedule);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--schedule: " + e.getMessage());
+      throw Flags.usageError("--schedule", e);
     }
     if (warmupEpochs < 0 || warmupEpochs > epochs) {
       throw new UsageException("--warmup-epochs must be between 0 and the " + epochs + " epochs, got " + warmupEpochs);
