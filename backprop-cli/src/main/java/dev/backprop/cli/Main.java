@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code backprop} command. Exit codes (see the command-line contract): 0 success, 1 internal failure,
- * 2 invalid usage, 3 invalid input file, 4 training diverged. Every error of a command is reported by
- * {@link #report} as one line on stderr.
+ * 2 invalid usage, 3 invalid input file, 4 training diverged. Every error, from parsing the arguments or from
+ * running a command, is reported by {@link #report} as one line on stderr.
  */
 @Command(
     name = "backprop",
@@ -61,6 +61,7 @@ public final class Main implements Runnable {
     }
     cli.setOut(out);
     cli.setErr(err);
+    cli.setParameterExceptionHandler((ex, arguments) -> report(ex, err, verbose));
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, err, verbose));
     int code = cli.execute(args);
     out.flush();
@@ -69,8 +70,8 @@ public final class Main implements Runnable {
   }
 
   /**
-   * The one place where errors of commands meet the user: prints {@code ex} as one line on {@code err} (and its
-   * stack trace when {@code verbose}) and returns the exit code of its kind.
+   * The one place where errors meet the user: prints {@code ex} as one line on {@code err} (and its stack trace
+   * when {@code verbose}) and returns the exit code of its kind.
    */
   static int report(Exception ex, PrintWriter err, boolean verbose) {
     int code = exitCodeOf(ex);
@@ -89,7 +90,8 @@ public final class Main implements Runnable {
     if (ex instanceof DivergenceException) {
       return DIVERGED;
     }
-    if (ex instanceof UsageException || ex instanceof InvalidSettingException) {
+    if (ex instanceof UsageException || ex instanceof InvalidSettingException
+        || ex instanceof CommandLine.ParameterException) {
       return USAGE_ERROR;
     }
     return INTERNAL_ERROR;
@@ -101,6 +103,9 @@ public final class Main implements Runnable {
     }
     if (ex instanceof InvalidSettingException setting) {
       return Flags.message(setting) + " (see --help)";
+    }
+    if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+      return ex.getMessage() + "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "? (see --help)";
     }
     if (code == USAGE_ERROR) {
       return ex.getMessage() + " (see --help)";

@@ -148,6 +148,29 @@ class ErrorPathsTest {
   }
 
   @Test
+  void everyParseErrorIsOneLine() throws IOException {
+    Path model = dir.resolve("m.safetensors");
+    String[][] cases = {
+      {"train", "--epochs", "1", "--epochs", "2"}, {"train", "--epoch", "1"}, {"train", "--epochs", "x"},
+      {"train", "--epochs"}, {"eval", "--data", "digits"},
+      {"predict", "--model", model.toString()}, {"fly"}, {},
+    };
+    for (String[] args : cases) {
+      Cli r = Cli.run(args);
+      assertCleanError(r, 2, "(see --help)");
+      assertEquals(1, r.err.lines().count(), r::toString);
+      assertTrue(r.err.startsWith("backprop: "), r::toString);
+      assertFalse(r.err.contains("Usage:"), r::toString);
+      assertEquals("", r.out, r::toString);
+    }
+    assertCleanError(Cli.run("train", "--epochs", "1", "--epochs", "2"), 2, "--epochs", "only once");
+    assertCleanError(Cli.run("train", "--epoch", "1"), 2, "'--epoch'", "did you mean --epochs");
+    assertCleanError(Cli.run("train", "--epochs", "x"), 2, "--epochs", "'x'");
+    assertCleanError(Cli.run("eval", "--data", "digits"), 2, "--model");
+    assertNoFilesBut();
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     assertEquals(2, Cli.run("fly").code);
     assertEquals(2, Cli.run().code);
