@@ -75,7 +75,7 @@ public final class Main implements Runnable {
    */
   static int report(Exception ex, PrintWriter err, boolean verbose) {
     int code = exitCodeOf(ex);
-    err.println("backprop: " + messageOf(ex, code));
+    err.println("backprop: " + InvalidInputException.escape(messageOf(ex, code)));
     if (verbose) {
       ex.printStackTrace(err);
     }

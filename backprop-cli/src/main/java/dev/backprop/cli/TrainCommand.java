@@ -370,8 +370,8 @@ final class TrainCommand implements Callable<Integer> {
   /** The network of the --init model (PreparedData has checked that it fits the data). */
   private Network initialNetwork(Model model) {
     if (network.layers != null || network.loss != null || network.outputActivation != null) {
-      spec.commandLine().getErr().println("backprop: note: --init takes the architecture from " + init
-          + "; --layers, --loss and --output-activation are ignored");
+      spec.commandLine().getErr().println(InvalidInputException.escape("backprop: note: --init takes the "
+          + "architecture from " + init + "; --layers, --loss and --output-activation are ignored"));
     }
     return network.dropout > 0 ? model.network().withHiddenDropout(network.dropout) : model.network();
   }

@@ -152,7 +152,7 @@ class ErrorPathsTest {
     Path model = dir.resolve("m.safetensors");
     String[][] cases = {
       {"train", "--epochs", "1", "--epochs", "2"}, {"train", "--epoch", "1"}, {"train", "--epochs", "x"},
-      {"train", "--epochs"}, {"eval", "--data", "digits"},
+      {"train", "--epochs"}, {"train", "--epochs", "1\n2"}, {"eval", "--data", "digits"},
       {"predict", "--model", model.toString()}, {"fly"}, {},
     };
     for (String[] args : cases) {
@@ -168,6 +168,26 @@ class ErrorPathsTest {
     assertCleanError(Cli.run("train", "--epochs", "x"), 2, "--epochs", "'x'");
     assertCleanError(Cli.run("eval", "--data", "digits"), 2, "--model");
     assertNoFilesBut();
+  }
+
+  @Test
+  void aLineBreakInACsvCellStaysInsideTheOneLineOfTheError() throws IOException {
+    Path good = write("good.csv", "a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,1,x\n2,3,y\n");
+    Path model = dir.resolve("m.safetensors");
+    assertEquals(0, Cli.run("train", "--data", good.toString(), "--epochs", "1", "--quiet", "--out",
+        model.toString()).code);
+    Path cell = write("cell.csv", "a,b,label\n1,2,x\n\"3\n4\",4,y\n5,6,x\n7,8,y\n");
+    Cli train = Cli.run("train", "--data", cell.toString(), "--out", dir.resolve("other.safetensors").toString());
+    assertCleanError(train, 3, "cell.csv", "line 3", "'3\\n4' is not a number");
+    Path label = write("label.csv", "a,b,label\n1,2,x\n3,4,\"y\r\nz\"\n");
+    Cli eval = Cli.run("eval", "--model", model.toString(), "--data", label.toString());
+    assertCleanError(eval, 3, "label.csv", "'y\\r\\nz' is not one of the model's classes");
+    Cli predict = Cli.run("predict", "--model", model.toString(), "--data", cell.toString());
+    assertCleanError(predict, 3, "cell.csv", "'3\\n4' is not a number");
+    for (Cli r : new Cli[] {train, eval, predict}) {
+      assertEquals(1, r.err.lines().count(), r::toString);
+    }
+    assertNoFilesBut("good.csv", "m.safetensors", "cell.csv", "label.csv");
   }
 
   @Test

@@ -61,4 +61,13 @@ class ErrorReportTest {
     assertEquals("--momentum must be in [0, 1), got 2",
         Flags.message(new InvalidSettingException("momentum", 2, "in [0, 1)")));
   }
+
+  @Test
+  void controlCharactersInAnyMessageAreWrittenOut() {
+    StringWriter err = new StringWriter();
+    int code = Main.report(new UsageException("--data 'a\nb\u001b[2J': no such thing"), new PrintWriter(err, true),
+        false);
+    assertEquals(Main.USAGE_ERROR, code);
+    assertEquals("backprop: --data 'a\\nb\\u001b[2J': no such thing (see --help)\n", err.toString());
+  }
 }
