@@ -110,6 +110,9 @@ public final class Main implements Runnable {
     if (code == USAGE_ERROR) {
       return ex.getMessage() + " (see --help)";
     }
+    if (code == DIVERGED) {
+      return ex.getMessage() + "; try a lower learning rate (" + Flags.of("learningRate") + ")";
+    }
     return ex.getMessage();
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.backprop.InvalidSettingException;
+import dev.backprop.train.DivergenceException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -60,6 +61,15 @@ class ErrorReportTest {
     assertEquals(e.getMessage(), Flags.message(e));
     assertEquals("--momentum must be in [0, 1), got 2",
         Flags.message(new InvalidSettingException("momentum", 2, "in [0, 1)")));
+  }
+
+  @Test
+  void aDivergenceNamesTheLearningRateFlag() {
+    StringWriter err = new StringWriter();
+    int code = Main.report(new DivergenceException(2, 7, "the loss", Double.NaN), new PrintWriter(err, true), false);
+    assertEquals(Main.DIVERGED, code);
+    assertEquals("backprop: training diverged at epoch 2, step 7: the loss became NaN; try a lower learning rate "
+        + "(--lr)\n", err.toString());
   }
 
   @Test
