@@ -171,6 +171,20 @@ class ErrorPathsTest {
   }
 
   @Test
+  void tooFewRowsToHoldAnyOutIsAnInputError() throws IOException {
+    Path csv = write("tiny.csv", "x,label\n1,a\n2,b\n");
+    Cli r = Cli.run("train", "--data", csv.toString(), "--out", dir.resolve("m.safetensors").toString());
+    assertCleanError(r, 3, "tiny.csv", "2 rows", "no rows held out");
+    assertEquals(1, r.err.lines().count(), r::toString);
+    // 3 training rows after the test split: a validation share of 0.1 rounds to no rows
+    Path values = write("values.csv", "x,y\n1,0.5\n2,1.5\n3,2.5\n4,3.5\n");
+    Cli validation = Cli.run("train", "--data", values.toString(), "--test-split", "0.25", "--validation-split",
+        "0.1", "--out", dir.resolve("m.safetensors").toString());
+    assertCleanError(validation, 3, "values.csv", "3 rows", "no rows held out");
+    assertNoFilesBut("tiny.csv", "values.csv");
+  }
+
+  @Test
   void aLineBreakInACsvCellStaysInsideTheOneLineOfTheError() throws IOException {
     Path good = write("good.csv", "a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,1,x\n2,3,y\n");
     Path model = dir.resolve("m.safetensors");
