@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
       try {
         chosen.add(Workload.byId(w));
       } catch (IllegalArgumentException e) {
-        throw new UsageException("--workload: " + e.getMessage());
+        throw Flags.usageError("--workload", e);
       }
     }
     TrainCommand.applyThreads(threads);

@@ -1,6 +1,7 @@
 package dev.backprop.cli;
 
 import dev.backprop.InvalidInputException;
+import dev.backprop.InvalidSettingException;
 import dev.backprop.Version;
 import dev.backprop.train.DivergenceException;
 import java.io.PrintWriter;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code backprop} command. Exit codes (see the command-line contract): 0 success, 1 internal failure,
- * 2 invalid usage, 3 invalid input file, 4 training diverged.
+ * 2 invalid usage, 3 invalid input file, 4 training diverged. Every error, from parsing the arguments or from
+ * running a command, is reported by {@link #report} as one line on stderr.
  */
 @Command(
     name = "backprop",
@@ -48,24 +50,35 @@ public final class Main implements Runnable {
 
   /** Runs the command line with the given streams and returns the exit code (for tests). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return execute(new CommandLine(new Main()), args, out, err);
+  }
+
+  /** Runs {@code cli} (this command, or a test's variant of it) with every error reported by {@link #report}. */
+  static int execute(CommandLine cli, String[] args, PrintWriter out, PrintWriter err) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     if (verbose) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
     }
-    CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      int code = exitCodeOf(ex);
-      err.println("backprop: " + messageOf(ex, code));
-      if (verbose) {
-        ex.printStackTrace(err);
-      }
-      err.flush();
-      return code;
-    });
+    cli.setParameterExceptionHandler((ex, arguments) -> report(ex, err, verbose));
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, err, verbose));
     int code = cli.execute(args);
     out.flush();
+    err.flush();
+    return code;
+  }
+
+  /**
+   * The one place where errors meet the user: prints {@code ex} as one line on {@code err} (and its stack trace
+   * when {@code verbose}) and returns the exit code of its kind.
+   */
+  static int report(Exception ex, PrintWriter err, boolean verbose) {
+    int code = exitCodeOf(ex);
+    err.println("backprop: " + InvalidInputException.escape(messageOf(ex, code)));
+    if (verbose) {
+      ex.printStackTrace(err);
+    }
     err.flush();
     return code;
   }
@@ -77,7 +90,8 @@ public final class Main implements Runnable {
     if (ex instanceof DivergenceException) {
       return DIVERGED;
     }
-    if (ex instanceof UsageException) {
+    if (ex instanceof UsageException || ex instanceof InvalidSettingException
+        || ex instanceof CommandLine.ParameterException) {
       return USAGE_ERROR;
     }
     return INTERNAL_ERROR;
@@ -87,8 +101,17 @@ public final class Main implements Runnable {
     if (code == INTERNAL_ERROR) {
       return "internal error: " + ex + " (a bug in Backprop; rerun with --verbose for the stack trace)";
     }
+    if (ex instanceof InvalidSettingException setting) {
+      return Flags.message(setting) + " (see --help)";
+    }
+    if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+      return ex.getMessage() + "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "? (see --help)";
+    }
     if (code == USAGE_ERROR) {
       return ex.getMessage() + " (see --help)";
+    }
+    if (code == DIVERGED) {
+      return ex.getMessage() + "; try a lower learning rate (" + Flags.of("learningRate") + ")";
     }
     return ex.getMessage();
   }

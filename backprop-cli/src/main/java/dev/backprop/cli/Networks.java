@@ -71,13 +71,9 @@ final class Networks {
     try {
       loss = Losses.byName(name);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--loss: " + e.getMessage());
+      throw Flags.usageError("--loss", e);
     }
-    try {
-      Objective.of(loss, outputActivation(options, train));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    Objective.of(loss, outputActivation(options, train));
     return loss;
   }
 

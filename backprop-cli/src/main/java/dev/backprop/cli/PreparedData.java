@@ -128,7 +128,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     try {
       return Task.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--task: " + e.getMessage());
+      throw Flags.usageError("--task", e);
     }
   }
 
@@ -136,7 +136,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     try {
       return Normalization.Kind.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--normalize: " + e.getMessage());
+      throw Flags.usageError("--normalize", e);
     }
   }
 }

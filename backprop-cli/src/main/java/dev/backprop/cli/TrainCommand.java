@@ -291,7 +291,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       kind = OptimizerSettings.Kind.parse(optimizer);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--optimizer: " + e.getMessage());
+      throw Flags.usageError("--optimizer", e);
     }
     double lr = learningRate != null ? learningRate : OptimizerSettings.defaultLearningRate(kind);
     if (!(lr > 0) || Double.isInfinite(lr)) {
@@ -301,12 +301,12 @@ final class TrainCommand implements Callable<Integer> {
     try {
       settings = momentum == null ? settings : settings.withMomentum(momentum);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--momentum: " + e.getMessage());
+      throw Flags.usageError("--momentum", e);
     }
     try {
       settings = weightDecay == null ? settings : settings.withWeightDecay(weightDecay);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--weight-decay: " + e.getMessage());
+      throw Flags.usageError("--weight-decay", e);
     }
     return new TrainingConfig(epochs, batch, !noShuffle, seed, settings, schedule(), clipNorm(), earlyStopping());
   }
@@ -316,7 +316,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       kind = Schedule.Kind.parse(schedule);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--schedule: " + e.getMessage());
+      throw Flags.usageError("--schedule", e);
     }
     if (warmupEpochs < 0 || warmupEpochs > epochs) {
       throw new UsageException("--warmup-epochs must be between 0 and the " + epochs + " epochs, got " + warmupEpochs);
@@ -377,8 +377,8 @@ final class TrainCommand implements Callable<Integer> {
   /** The network of the --init model (PreparedData has checked that it fits the data). */
   private Network initialNetwork(Model model) {
     if (network.layers != null || network.loss != null || network.outputActivation != null) {
-      spec.commandLine().getErr().println("backprop: note: --init takes the architecture from " + init
-          + "; --layers, --loss and --output-activation are ignored");
+      spec.commandLine().getErr().println(InvalidInputException.escape("backprop: note: --init takes the "
+          + "architecture from " + init + "; --layers, --loss and --output-activation are ignored"));
     }
     return network.dropout > 0 ? model.network().withHiddenDropout(network.dropout) : model.network();
   }

@@ -148,6 +148,63 @@ class ErrorPathsTest {
   }
 
   @Test
+  void everyParseErrorIsOneLine() throws IOException {
+    Path model = dir.resolve("m.safetensors");
+    String[][] cases = {
+      {"train", "--epochs", "1", "--epochs", "2"}, {"train", "--epoch", "1"}, {"train", "--epochs", "x"},
+      {"train", "--epochs"}, {"train", "--epochs", "1\n2"}, {"eval", "--data", "digits"},
+      {"predict", "--model", model.toString()}, {"fly"}, {},
+    };
+    for (String[] args : cases) {
+      Cli r = Cli.run(args);
+      assertCleanError(r, 2, "(see --help)");
+      assertEquals(1, r.err.lines().count(), r::toString);
+      assertTrue(r.err.startsWith("backprop: "), r::toString);
+      assertFalse(r.err.contains("Usage:"), r::toString);
+      assertEquals("", r.out, r::toString);
+    }
+    assertCleanError(Cli.run("train", "--epochs", "1", "--epochs", "2"), 2, "--epochs", "only once");
+    assertCleanError(Cli.run("train", "--epoch", "1"), 2, "'--epoch'", "did you mean --epochs");
+    assertCleanError(Cli.run("train", "--epochs", "x"), 2, "--epochs", "'x'");
+    assertCleanError(Cli.run("eval", "--data", "digits"), 2, "--model");
+    assertNoFilesBut();
+  }
+
+  @Test
+  void tooFewRowsToHoldAnyOutIsAnInputError() throws IOException {
+    Path csv = write("tiny.csv", "x,label\n1,a\n2,b\n");
+    Cli r = Cli.run("train", "--data", csv.toString(), "--out", dir.resolve("m.safetensors").toString());
+    assertCleanError(r, 3, "tiny.csv", "2 rows", "no rows held out");
+    assertEquals(1, r.err.lines().count(), r::toString);
+    // 3 training rows after the test split: a validation share of 0.1 rounds to no rows
+    Path values = write("values.csv", "x,y\n1,0.5\n2,1.5\n3,2.5\n4,3.5\n");
+    Cli validation = Cli.run("train", "--data", values.toString(), "--test-split", "0.25", "--validation-split",
+        "0.1", "--out", dir.resolve("m.safetensors").toString());
+    assertCleanError(validation, 3, "values.csv", "3 rows", "no rows held out");
+    assertNoFilesBut("tiny.csv", "values.csv");
+  }
+
+  @Test
+  void aLineBreakInACsvCellStaysInsideTheOneLineOfTheError() throws IOException {
+    Path good = write("good.csv", "a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,1,x\n2,3,y\n");
+    Path model = dir.resolve("m.safetensors");
+    assertEquals(0, Cli.run("train", "--data", good.toString(), "--epochs", "1", "--quiet", "--out",
+        model.toString()).code);
+    Path cell = write("cell.csv", "a,b,label\n1,2,x\n\"3\n4\",4,y\n5,6,x\n7,8,y\n");
+    Cli train = Cli.run("train", "--data", cell.toString(), "--out", dir.resolve("other.safetensors").toString());
+    assertCleanError(train, 3, "cell.csv", "line 3", "'3\\n4' is not a number");
+    Path label = write("label.csv", "a,b,label\n1,2,x\n3,4,\"y\r\nz\"\n");
+    Cli eval = Cli.run("eval", "--model", model.toString(), "--data", label.toString());
+    assertCleanError(eval, 3, "label.csv", "'y\\r\\nz' is not one of the model's classes");
+    Cli predict = Cli.run("predict", "--model", model.toString(), "--data", cell.toString());
+    assertCleanError(predict, 3, "cell.csv", "'3\\n4' is not a number");
+    for (Cli r : new Cli[] {train, eval, predict}) {
+      assertEquals(1, r.err.lines().count(), r::toString);
+    }
+    assertNoFilesBut("good.csv", "m.safetensors", "cell.csv", "label.csv");
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     assertEquals(2, Cli.run("fly").code);
     assertEquals(2, Cli.run().code);

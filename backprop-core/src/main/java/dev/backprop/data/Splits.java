@@ -1,5 +1,6 @@
 package dev.backprop.data;
 
+import dev.backprop.InvalidInputException;
 import dev.backprop.SeededRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,12 +22,22 @@ public final class Splits {
   /** The two parts of a split. */
   public record Split(Dataset train, Dataset heldOut) {}
 
-  /** Holds out {@code fraction} of the rows of {@code data}, chosen from {@code seed}. */
+  /**
+   * Holds out {@code fraction} of the rows of {@code data}, chosen from {@code seed}.
+   *
+   * @throws IllegalArgumentException if {@code fraction} is not between 0 and 1
+   * @throws InvalidInputException naming the data's source when it has too few rows for two non-empty parts
+   */
   public static Split split(Dataset data, double fraction, long seed) {
     return split(data, fraction, seed, SPLIT_STREAM);
   }
 
-  /** Holds out {@code fraction} of the rows of {@code data}, chosen from the sub-stream {@code stream} of seed. */
+  /**
+   * Holds out {@code fraction} of the rows of {@code data}, chosen from the sub-stream {@code stream} of seed.
+   *
+   * @throws IllegalArgumentException if {@code fraction} is not between 0 and 1
+   * @throws InvalidInputException naming the data's source when it has too few rows for two non-empty parts
+   */
   public static Split split(Dataset data, double fraction, long seed, long stream) {
     if (!(fraction > 0 && fraction < 1)) {
       throw new IllegalArgumentException("the held-out fraction must be between 0 and 1, got " + fraction);
@@ -66,11 +77,21 @@ public final class Splits {
         trainRows[nTrain++] = i;
       }
     }
-    if (nTrain == 0 || nTest == 0) {
-      throw new IllegalArgumentException("a split of " + data.size() + " rows at " + fraction
-          + " leaves one part empty; use more data or another fraction");
+    if (nTest == 0) {
+      throw new InvalidInputException(data.source(), "", "holding out " + fraction + " of " + rows(data.size())
+          + " leaves no rows held out: " + (data.task() == Task.CLASSIFICATION
+              ? "a class gives held-out rows from two rows on, and no class here has two; use more rows"
+              : fraction + " x " + data.size() + " rounds to 0; use more rows or hold out a larger share"));
+    }
+    if (nTrain == 0) {
+      throw new InvalidInputException(data.source(), "", "holding out " + fraction + " of " + rows(data.size())
+          + " leaves no rows to train on; use more rows or hold out a smaller share");
     }
     return new Split(data.subset(Arrays.copyOf(trainRows, nTrain)), data.subset(Arrays.copyOf(testRows, nTest)));
+  }
+
+  private static String rows(int n) {
+    return n == 1 ? "1 row" : n + " rows";
   }
 
   private static void markRandom(List<Integer> rows, int take, SeededRandom random, boolean[] marks) {

@@ -3,6 +3,9 @@ package dev.backprop.train;
 /**
  * Training produced a non-finite loss or gradient. Names the epoch, the step and where the first
  * non-finite value was seen; the command line maps it to exit code 4.
+ *
+ * <p>The usual remedy is a lower learning rate; the message leaves it to the caller to say so in the terms
+ * of its own front end (the command line names its flag).
  */
 public final class DivergenceException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -12,8 +15,8 @@ public final class DivergenceException extends RuntimeException {
   private final String where;
 
   public DivergenceException(int epoch, int step, String where, double value) {
-    this("training diverged at epoch " + epoch + ", step " + step + ": " + where + " became " + value
-        + "; try a lower learning rate (--lr)", epoch, step, where);
+    this("training diverged at epoch " + epoch + ", step " + step + ": " + where + " became " + value, epoch, step,
+        where);
   }
 
   private DivergenceException(String message, int epoch, int step, String where) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backprop.InvalidInputException;
 import dev.backprop.SeededRandom;
 import dev.backprop.tensor.Matrix;
 import java.util.ArrayList;
@@ -196,6 +197,21 @@ class NormalizationAndSplitsTest {
   void fractionOutsideZeroOneIsRejected(double fraction) {
     Dataset data = threeClasses(10, 85);
     assertThrows(IllegalArgumentException.class, () -> Splits.split(data, fraction, 1));
+  }
+
+  @Test
+  void tooFewRowsForTwoPartsIsAnInputErrorNamingTheSource() {
+    Dataset single = Dataset.classification("two.csv", List.of("id"), ids(2), List.of("a", "b"), new int[] {0, 1});
+    InvalidInputException none = assertThrows(InvalidInputException.class, () -> Splits.split(single, 0.2, 1));
+    assertEquals("two.csv: holding out 0.2 of 2 rows leaves no rows held out: a class gives held-out rows from two "
+        + "rows on, and no class here has two; use more rows", none.getMessage());
+    InvalidInputException all = assertThrows(InvalidInputException.class, () -> Splits.split(single, 0.5, 1));
+    assertEquals("two.csv: holding out 0.5 of 2 rows leaves no rows to train on; use more rows or hold out a "
+        + "smaller share", all.getMessage());
+    Dataset values = Dataset.regression("r.csv", List.of("id"), ids(2), ids(2));
+    InvalidInputException rounded = assertThrows(InvalidInputException.class, () -> Splits.split(values, 0.2, 1));
+    assertEquals("r.csv: holding out 0.2 of 2 rows leaves no rows held out: 0.2 x 2 rounds to 0; use more rows or "
+        + "hold out a larger share", rounded.getMessage());
   }
 
   // ---------------------------------------------------------------- helpers
