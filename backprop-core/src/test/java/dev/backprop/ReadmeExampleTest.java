@@ -28,7 +28,7 @@ class ReadmeExampleTest {
         .dense(data.outputCount(), Activations.softmax())
         .seed(42).build();
     Loss loss = new CrossEntropyLoss();
-    TrainingConfig config = TrainingConfig.defaults().withOptimizer(OptimizerSettings.adam(1e-3));
+    TrainingConfig config = TrainingConfig.builder().optimizer(OptimizerSettings.adam(1e-3)).build();
     new Trainer(config).fit(net, loss, norm.apply(parts.train()), norm.apply(parts.heldOut()));
     double accuracy = Evaluation.of(net, loss, norm.apply(parts.heldOut())).accuracy();
     System.out.println("README example accuracy " + accuracy);
