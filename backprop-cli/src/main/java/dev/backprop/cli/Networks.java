@@ -13,8 +13,9 @@ import java.util.List;
 
 /** Builds the network that the flags of {@link NetworkOptions} describe for a dataset. */
 final class Networks {
-  private static final List<String> HIDDEN = List.of("sigmoid", "tanh", "relu", "leaky-relu", "identity");
-  private static final List<String> OUTPUT = List.of("sigmoid", "softmax", "identity", "tanh", "relu", "leaky-relu");
+  /** Every activation but softmax, which only the output layer may have. */
+  private static final List<String> HIDDEN = Activations.NAMES.stream().filter(n -> !n.equals("softmax")).toList();
+  private static final List<String> OUTPUT = Activations.NAMES;
 
   private Networks() {}
 

@@ -1,6 +1,6 @@
 package dev.backprop.loss;
 
-import dev.backprop.internal.math.ReproducibleMath;
+import dev.backprop.internal.math.Rows;
 import dev.backprop.tensor.Matrix;
 
 /**
@@ -23,15 +23,7 @@ public final class CrossEntropyLoss implements Loss {
     double total = 0;
     for (int r = 0; r < z.rows(); r++) {
       int row = r * n;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < n; j++) {
-        max = Math.max(max, z.getFlat(row + j));
-      }
-      double sum = 0;
-      for (int j = 0; j < n; j++) {
-        sum += ReproducibleMath.exp(z.getFlat(row + j) - max);
-      }
-      double logSum = StrictMath.log(sum) + max;
+      double logSum = Rows.logSumExp(z, r);
       for (int j = 0; j < n; j++) {
         double yj = y.getFlat(row + j);
         if (yj != 0) {

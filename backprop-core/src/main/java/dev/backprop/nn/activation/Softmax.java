@@ -1,6 +1,7 @@
 package dev.backprop.nn.activation;
 
 import dev.backprop.internal.math.ReproducibleMath;
+import dev.backprop.internal.math.Rows;
 
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
@@ -30,10 +31,7 @@ public final class Softmax implements Activation {
     int n = z.cols();
     for (int r = 0; r < z.rows(); r++) {
       int row = r * n;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < n; j++) {
-        max = Math.max(max, z.getFlat(row + j));
-      }
+      double max = Rows.max(z, r);
       double sum = 0;
       for (int j = 0; j < n; j++) {
         double e = ReproducibleMath.exp(z.getFlat(row + j) - max);

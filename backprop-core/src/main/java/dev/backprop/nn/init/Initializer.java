@@ -3,6 +3,8 @@ package dev.backprop.nn.init;
 import dev.backprop.SeededRandom;
 import dev.backprop.internal.EnumIds;
 import dev.backprop.nn.activation.Activation;
+import dev.backprop.nn.activation.LeakyRelu;
+import dev.backprop.nn.activation.Relu;
 import dev.backprop.tensor.Matrix;
 
 /**
@@ -25,8 +27,7 @@ public enum Initializer {
 
   /** He for relu and leaky-relu, Glorot uniform otherwise (what Keras and PyTorch users are told to use). */
   public static Initializer defaultFor(Activation activation) {
-    String name = activation.name();
-    return name.equals("relu") || name.equals("leaky-relu") ? HE_UNIFORM : GLOROT_UNIFORM;
+    return activation instanceof Relu || activation instanceof LeakyRelu ? HE_UNIFORM : GLOROT_UNIFORM;
   }
 
   /** The command-line spelling, e.g. {@code "he-uniform"}. */
