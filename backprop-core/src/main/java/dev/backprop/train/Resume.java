@@ -1,8 +1,51 @@
 package dev.backprop.train;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /** The checks a checkpoint's state must pass before a run continues from it. */
 final class Resume {
   private Resume() {}
+
+  /**
+   * Why a checkpoint of signature {@code saved} cannot continue a run of signature {@code current}, naming each
+   * setting that differs with both values; null when they match (or when {@code saved} is the {@code legacy} text
+   * of this run, as older checkpoints recorded it).
+   */
+  static String mismatch(String saved, String current, String legacy) {
+    if (saved.equals(current) || saved.equals(legacy)) {
+      return null;
+    }
+    Map<String, String> was = pairs(saved);
+    Map<String, String> is = pairs(current);
+    if (was.isEmpty()) {
+      return "it was written for " + saved + ", but this run is " + legacy;
+    }
+    List<String> differences = new ArrayList<>();
+    for (Map.Entry<String, String> e : is.entrySet()) {
+      String before = was.get(e.getKey());
+      if (!e.getValue().equals(before)) {
+        differences.add(e.getKey() + " " + (before == null ? "(not recorded)" : before) + " there, " + e.getValue()
+            + " here");
+      }
+    }
+    return differences.isEmpty() ? "its settings are recorded as " + saved
+        : "it differs from this run in " + String.join("; ", differences);
+  }
+
+  private static Map<String, String> pairs(String signature) {
+    Map<String, String> pairs = new LinkedHashMap<>();
+    for (String part : signature.split("; ")) {
+      int eq = part.indexOf('=');
+      if (eq <= 0) {
+        return Map.of();
+      }
+      pairs.put(part.substring(0, eq), part.substring(eq + 1));
+    }
+    return pairs;
+  }
 
   /** Throws IllegalArgumentException saying what is impossible in {@code state} for a run of these settings. */
   static void requireConsistent(TrainingState state, int epochs, boolean earlyStopping, int batchesPerEpoch) {

@@ -12,7 +12,9 @@ import dev.backprop.tensor.Matrix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -83,10 +85,23 @@ public final class Trainer {
   }
 
   /**
-   * What a checkpoint must match to be resumed by this run: the configuration, the architecture, the loss and
-   * the sizes of the data.
+   * What a checkpoint must match to be resumed by this run: every setting of the configuration, the architecture,
+   * the loss and the sizes of the data, as {@code name=value} pairs joined by {@code "; "}.
    */
   public static String signature(TrainingConfig config, Network network, Loss loss, Dataset train,
+      Dataset validation) {
+    Map<String, String> s = new LinkedHashMap<>(config.settings());
+    s.put("architecture", network.describe());
+    s.put("loss", loss.name());
+    s.put("trainRows", String.valueOf(train.size()));
+    s.put("validationRows", String.valueOf(validation == null ? 0 : validation.size()));
+    StringBuilder text = new StringBuilder();
+    s.forEach((k, v) -> text.append(text.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+    return text.toString();
+  }
+
+  /** The signature that checkpoints written before {@link #signature} named its settings carry. */
+  static String legacySignature(TrainingConfig config, Network network, Loss loss, Dataset train,
       Dataset validation) {
     return config + "; " + network.describe() + ", " + loss.name() + "; train " + train.size() + " rows"
         + (validation == null ? "" : "; validation " + validation.size() + " rows");
@@ -244,6 +259,7 @@ public final class Trainer {
     final Optimizer optimizer;
     final Batches batches;
     final String signature;
+    final String legacySignature;
     final History history = new History();
     final EarlyStopping early = new EarlyStopping(config.patience());
     int epoch;
@@ -270,13 +286,14 @@ public final class Trainer {
       this.optimizer = config.optimizer().create(network.parameters());
       this.batches = new Batches(train, config.batchSize(), config.seed(), config.shuffle());
       this.signature = signature(config, network, loss, train, validation);
+      this.legacySignature = legacySignature(config, network, loss, train, validation);
     }
 
     /** Takes over a checkpoint's weights, optimizer state, history and counters, after checking it fits. */
     void resume(TrainingState state) {
-      if (!state.signature().equals(signature)) {
-        throw new IncompatibleCheckpointException("the checkpoint belongs to another run: it was written for "
-            + state.signature() + ", but this run is " + signature, true);
+      String mismatch = Resume.mismatch(state.signature(), signature, legacySignature);
+      if (mismatch != null) {
+        throw new IncompatibleCheckpointException("the checkpoint belongs to another run: " + mismatch, true);
       }
       try {
         Resume.requireConsistent(state, config.epochs(), config.patience() > 0, batches.count());

@@ -2,6 +2,8 @@ package dev.backprop.train;
 
 import dev.backprop.InvalidSettingException;
 import dev.backprop.optim.OptimizerSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -54,6 +56,29 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
    */
   public static TrainingConfig defaults() {
     return builder().build();
+  }
+
+  /**
+   * Every setting by its name in the Java API, as text that round-trips (the doubles in Java's shortest exact
+   * form), in a fixed order: what a checkpoint records so that a resumed run can say which setting differs.
+   */
+  public Map<String, String> settings() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("epochs", String.valueOf(epochs));
+    s.put("batchSize", String.valueOf(batchSize));
+    s.put("shuffle", String.valueOf(shuffle));
+    s.put("seed", String.valueOf(seed));
+    s.put("optimizer", optimizer.kind().id());
+    s.put("learningRate", String.valueOf(optimizer.learningRate()));
+    s.put("momentum", String.valueOf(optimizer.momentum()));
+    s.put("weightDecay", String.valueOf(optimizer.weightDecay()));
+    s.put("schedule", schedule.kind().id());
+    s.put("stepEpochs", String.valueOf(schedule.stepSize()));
+    s.put("gamma", String.valueOf(schedule.gamma()));
+    s.put("warmupEpochs", String.valueOf(schedule.warmupEpochs()));
+    s.put("clipNorm", String.valueOf(clipNorm));
+    s.put("patience", String.valueOf(patience));
+    return s;
   }
 
   /** A builder that starts from the {@linkplain #defaults() defaults}. */
