@@ -1,7 +1,6 @@
 package dev.backprop.internal.kernel;
 
 import java.util.Locale;
-import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,21 +58,6 @@ public final class Kernels {
     if (old != null) {
       old.close();
     }
-  }
-
-  /**
-   * The machine's single-precision FMA peak in GFLOP/s on {@code threads} threads, measured for about
-   * {@code seconds} after a short warm-up; empty when the Vector API module is not enabled, since plain Java
-   * cannot issue vector FMAs.
-   */
-  public static OptionalDouble fmaPeak(int threads, double seconds) throws InterruptedException {
-    if (threads < 1 || !(seconds > 0)) {
-      throw new IllegalArgumentException("threads must be at least 1 and seconds positive");
-    }
-    if (!vectorModulePresent()) {
-      return OptionalDouble.empty();
-    }
-    return OptionalDouble.of(VectorSupport.fmaPeak(threads, seconds));
   }
 
   private static boolean vectorModulePresent() {

@@ -1,4 +1,4 @@
-package dev.backprop.internal.kernel;
+package dev.backprop.perf;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The single-precision FMA peak of this machine as the JVM reaches it: every thread runs twelve
  * independent vector fused multiply-add chains (enough to hide the FMA latency) and nothing else. Only
- * {@link VectorSupport} names it, once the Vector API module is known to be present.
+ * {@link KernelBenchmark#fmaPeak} names it, once the Vector API module is known to be present.
  */
 final class FmaPeak {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
