@@ -3,8 +3,7 @@ package dev.backprop.train;
 import dev.backprop.SeededRandom;
 import dev.backprop.data.Dataset;
 import dev.backprop.data.Task;
-import dev.backprop.internal.kernel.FloatKernels;
-import dev.backprop.internal.kernel.Kernels;
+import dev.backprop.internal.kernel.TasksAside;
 import dev.backprop.metrics.Evaluation;
 import dev.backprop.nn.Network;
 import dev.backprop.nn.Parameter;
@@ -165,7 +164,7 @@ public final class Trainer {
           : identity(n);
       double lossSum = 0;
       long correct = 0;
-      FloatKernels.Pending nextBatch = null;
+      TasksAside nextBatch = null;
       for (int b = 0; b < batches; b++) {
         int from = b * batch;
         int to = Math.min(n, from + batch);
@@ -187,7 +186,7 @@ public final class Trainer {
             int nextFrom = to;
             int nextTo = Math.min(n, to + batch);
             int parts = (nextTo - nextFrom + GATHER_PART - 1) / GATHER_PART;
-            nextBatch = Kernels.floats().runAside(parts, t -> {
+            nextBatch = TasksAside.start(parts, t -> {
               int r0 = t * GATHER_PART;
               int r1 = Math.min(nextTo - nextFrom, r0 + GATHER_PART);
               train.gatherPart(order, nextFrom + r0, nextFrom + r1, next.x, next.y, r0);
@@ -326,7 +325,7 @@ public final class Trainer {
   }
 
   /** Lets the next batch's gathering finish before an exception leaves the loop, so no task outlives the run. */
-  private static void settle(FloatKernels.Pending pending, Throwable cause) {
+  private static void settle(TasksAside pending, Throwable cause) {
     if (pending != null) {
       try {
         pending.await();

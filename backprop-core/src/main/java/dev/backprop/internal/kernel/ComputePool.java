@@ -8,6 +8,7 @@ import java.util.function.IntConsumer;
  * A small fixed pool for the kernels: {@code threads - 1} daemon workers plus the calling thread run the
  * numbered tasks of one job at a time. Workers spin briefly between jobs (training calls the kernels
  * thousands of times a second, and waking a parked thread costs more than a small product), then park.
+ * Between jobs they also take tasks aside ({@link TasksAside}), one at a time.
  *
  * <p>Which thread runs which task varies from run to run; the kernels make every task's output independent
  * of that.
@@ -67,10 +68,10 @@ final class ComputePool {
 
   /**
    * Starts body(0) .. body(tasks - 1) aside: workers take them one at a time when not helping with a job, and
-   * {@link FloatKernels.Pending#await()} runs the rest on the caller. With no workers they run now. The caller
-   * must have awaited the previous tasks aside.
+   * {@link TasksAside#await()} runs the rest on the caller. With no workers they run now. The caller must have
+   * awaited the previous tasks aside.
    */
-  FloatKernels.Pending runAside(int tasks, IntConsumer body) {
+  TasksAside runAside(int tasks, IntConsumer body) {
     Job j = new Job(body, tasks);
     if (workers.length == 0) {
       j.finish();

@@ -1,7 +1,5 @@
 package dev.backprop.internal.kernel;
 
-import java.util.function.IntConsumer;
-
 /**
  * The float32 kernels of training, on row-major arrays. Implementations differ only in speed: every
  * method computes each output element with the same sequence of operations whatever the thread count,
@@ -56,22 +54,6 @@ public interface FloatKernels {
    */
   void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst,
       int dstOffset);
-
-  /**
-   * Starts {@code body(0) .. body(tasks - 1)} aside: idle compute threads take them one by one while the caller
-   * goes on, and a product started meanwhile comes first, waiting at most for the task a thread is running (with
-   * no such thread they run before this returns). The handle's {@link Pending#await()} runs the tasks no thread
-   * has taken yet, returns once all have run, and rethrows what one threw. For work whose result does not depend
-   * on which thread does it, such as gathering the next mini-batch while this one trains. One set of tasks aside
-   * at a time: await it before starting the next.
-   */
-  Pending runAside(int tasks, IntConsumer body);
-
-  /** Tasks started by {@link #runAside}. */
-  interface Pending {
-    /** Runs the tasks not yet taken and returns once all have run; rethrows an exception or error of one. */
-    void await();
-  }
 
   /**
    * One Adam step on every element, in PyTorch's order of operations: m = b1 m + (1 - b1) g,

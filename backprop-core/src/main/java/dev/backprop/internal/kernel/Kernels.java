@@ -72,6 +72,14 @@ public final class Kernels {
     }
   }
 
+  /** The compute pool of the kernels in use; null when they run on the calling thread alone. */
+  static ComputePool pool() {
+    floats();
+    synchronized (Kernels.class) {
+      return pool;
+    }
+  }
+
   /** Whether the Vector API kernels are in use. */
   public static boolean vectorized() {
     return floats() instanceof VectorFloatKernels;

@@ -1,7 +1,6 @@
 package dev.backprop.internal.kernel;
 
 import dev.backprop.internal.math.ReproducibleMath;
-import java.util.function.IntConsumer;
 
 /** {@link FloatKernels} by the plain loops of {@link ScalarKernels}: the fallback and the reference. */
 final class ScalarFloatKernels implements FloatKernels {
@@ -76,15 +75,6 @@ final class ScalarFloatKernels implements FloatKernels {
         dst[t + j] = (src[s + j] & 0xff) / divisor;
       }
     }
-  }
-
-  /** Single-threaded: runs the tasks now. */
-  @Override
-  public Pending runAside(int tasks, IntConsumer body) {
-    for (int t = 0; t < tasks; t++) {
-      body.accept(t);
-    }
-    return () -> { };
   }
 
   @Override

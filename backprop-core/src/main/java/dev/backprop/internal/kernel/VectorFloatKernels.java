@@ -2,7 +2,6 @@ package dev.backprop.internal.kernel;
 
 import dev.backprop.internal.math.ReproducibleMath;
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -1056,11 +1055,6 @@ final class VectorFloatKernels implements FloatKernels {
    * values 18.6 against 11.4 us and 512 x 1024 (W3's hidden layers) 80 against 50, but 64 x 1024 10 against 13-33.
    */
   private static final int PARALLEL_ACTIVATIONS = 1 << 17;
-
-  @Override
-  public Pending runAside(int tasks, IntConsumer body) {
-    return pool.runAside(tasks, body);
-  }
 
   /** L bytes, when the platform has a vector shape that small (64 bits or more; else the loop is scalar). */
   private static final VectorSpecies<Byte> BYTES = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8))
