@@ -25,6 +25,6 @@ public final class Compute {
 
   /** A description of the kernels in use, e.g. {@code vector (8 float lanes, 2 threads)}. */
   public static String kernels() {
-    return Kernels.floats().name();
+    return Kernels.name();
   }
 }

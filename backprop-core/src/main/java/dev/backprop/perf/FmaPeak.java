@@ -70,7 +70,7 @@ final class FmaPeak {
    * stored once at the end (a method called repeatedly, so the JIT compiles it whole rather than on stack
    * replacement, where the vector intrinsics were lost and the loop ran boxed). Each chain is the addend,
    * c = a * b + c, as in the micro-kernels: with the chain as the multiplicand (c = c * a + b) the same loop ran
-   * at 55-77 GFLOP/s a thread against 90-95, below the products it is meant to bound.
+   * slower than the products it is meant to bound.
    */
   private static void burst(float[] state, int iterations) {
     int l = S.length();

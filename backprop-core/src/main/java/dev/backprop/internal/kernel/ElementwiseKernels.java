@@ -1,23 +1,11 @@
 package dev.backprop.internal.kernel;
 
 /**
- * The float32 kernels of training, on row-major arrays. Implementations differ only in speed: every
- * method computes each output element with the same sequence of operations whatever the thread count,
- * so results never depend on it. Each method writes only its {@code out} argument.
+ * The float32 passes of training that treat each element (or each column) on its own: the activations, the bias
+ * gradient, the finiteness check, y += alpha x, and gathering a batch of byte rows. Every implementation gives the
+ * same bits, whatever the thread count. Each method writes only its output argument.
  */
-public interface FloatKernels {
-  /** A short name for logs and benchmarks, e.g. {@code "vector (8 lanes)"}. */
-  String name();
-
-  /** out[m x n] = a[m x k] b[k x n], plus bias[n] on every row when bias is not null. */
-  void matmul(float[] a, float[] b, float[] bias, float[] out, int m, int k, int n);
-
-  /** out[m x n] = a^T b with a [k x m] and b [k x n]. */
-  void matmulTransposeA(float[] a, float[] b, float[] out, int m, int k, int n);
-
-  /** out[m x n] = a b^T with a [m x k] and b [n x k]. */
-  void matmulTransposeB(float[] a, float[] b, float[] out, int m, int k, int n);
-
+public interface ElementwiseKernels {
   /**
    * a[i] = sigmoid(z[i]) for i &lt; n, as {@code ReproducibleMath.sigmoid(float)} computes it: every
    * implementation gives the same bits.
@@ -54,15 +42,4 @@ public interface FloatKernels {
    */
   void gatherBytes(byte[] src, int width, int[] rows, int from, int count, float divisor, float[] dst,
       int dstOffset);
-
-  /**
-   * One Adam step on every element, in PyTorch's order of operations: m = b1 m + (1 - b1) g,
-   * v = b2 v + (1 - b2) g g, w = w - stepSize m / (sqrt(v) / rootCorrection + eps). Every implementation
-   * rounds the same operations in the same order, so they agree bit for bit.
-   */
-  void adam(float[] w, float[] g, float[] m, float[] v, AdamStep step);
-
-  /** The scalars of one Adam step. */
-  record AdamStep(float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize,
-      float rootCorrection, float epsilon) {}
 }
