@@ -3,7 +3,7 @@
 # instructions touch the stack (a spilled accumulator: stored and reloaded in every step of p, which puts a
 # store-to-load round trip on that accumulator's chain of FMAs).
 #
-#   bench/disasm.sh [METHOD]    METHOD of VectorFloatKernels, default microPacked (also microRows, microTransposed)
+#   bench/disasm.sh [METHOD]    METHOD of VectorMicroKernels, default microPacked (also microRows, microTransposed)
 #
 # It runs `backprop bench --kernels-only` (every product form, so C2 compiles every micro-kernel) for
 # DISASM_SECONDS (default 1) per measurement, with the JVM printing the method's compiled code, and decodes the
@@ -18,7 +18,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 BACKPROP_JAVA_OPTS="${BACKPROP_JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions \
--XX:CompileCommand=quiet -XX:CompileCommand=print,dev.backprop.internal.kernel.VectorFloatKernels::$method" \
+-XX:CompileCommand=quiet -XX:CompileCommand=print,dev.backprop.internal.kernel.VectorMicroKernels::$method" \
   "$root/backprop" bench --kernels-only --seconds "${DISASM_SECONDS:-1}" > "$work/print.txt" 2> "$work/stderr.txt" || {
   cat "$work/stderr.txt" >&2
   exit 1

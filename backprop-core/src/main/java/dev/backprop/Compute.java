@@ -18,8 +18,13 @@ public final class Compute {
     Kernels.useThreads(threads);
   }
 
+  /** The number of compute threads the kernels use (one with the scalar kernels). */
+  public static int threads() {
+    return Kernels.threads();
+  }
+
   /** A description of the kernels in use, e.g. {@code vector (8 float lanes, 2 threads)}. */
   public static String kernels() {
-    return Kernels.floats().name();
+    return Kernels.name();
   }
 }

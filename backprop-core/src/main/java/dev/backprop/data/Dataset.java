@@ -222,7 +222,7 @@ public final class Dataset {
     float[] tsrc = targets.floats();
     float[] tdst = y.floats();
     if (bytes != null) {
-      Kernels.floats().gatherBytes(bytes, d, order, from, n, byteDivisor, dst, firstRow * d);
+      Kernels.elementwise().gatherBytes(bytes, d, order, from, n, byteDivisor, dst, firstRow * d);
     }
     for (int i = 0; i < n; i++) {
       int row = order[from + i];

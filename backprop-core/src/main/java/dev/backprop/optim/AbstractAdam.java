@@ -1,8 +1,8 @@
 package dev.backprop.optim;
 
 import dev.backprop.InvalidSettingException;
-import dev.backprop.internal.kernel.FloatKernels;
 import dev.backprop.internal.kernel.Kernels;
+import dev.backprop.internal.kernel.UpdateKernels;
 import dev.backprop.nn.Parameter;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
@@ -69,7 +69,7 @@ abstract class AbstractAdam extends BaseOptimizer {
   }
 
   private void update(float[] w, float[] g, float[] mp, float[] vp, float stepSize, float rootCorrection) {
-    Kernels.floats().adam(w, g, mp, vp, new FloatKernels.AdamStep((float) beta1, (float) (1 - beta1), (float) beta2,
+    Kernels.updates().adam(w, g, mp, vp, new UpdateKernels.AdamStep((float) beta1, (float) (1 - beta1), (float) beta2,
         (float) (1 - beta2), stepSize, rootCorrection, (float) epsilon));
   }
 

@@ -1,8 +1,9 @@
 package dev.backprop.perf;
 
+import dev.backprop.Compute;
 import dev.backprop.SeededRandom;
-import dev.backprop.internal.kernel.FloatKernels;
-import dev.backprop.internal.kernel.Kernels;
+import dev.backprop.tensor.Matrix;
+import dev.backprop.tensor.MatrixOps;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,8 +48,16 @@ public final class KernelBenchmark {
    * interrupted).
    */
   public static OptionalDouble fmaPeak(double seconds) {
+    if (!(seconds > 0)) {
+      throw new IllegalArgumentException("seconds must be positive, got " + seconds);
+    }
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      // plain Java cannot issue vector FMAs; FmaPeak is named only past this check, so its Vector API classes
+      // are never loaded without the module
+      return OptionalDouble.empty();
+    }
     try {
-      return Kernels.fmaPeak(Kernels.threads(), seconds);
+      return OptionalDouble.of(FmaPeak.measure(Compute.threads(), seconds));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return OptionalDouble.empty();
@@ -65,7 +74,6 @@ public final class KernelBenchmark {
    * way.
    */
   public static Result run(Form form, int m, int k, int n, double seconds) {
-    FloatKernels kernels = Kernels.floats();
     SeededRandom random = new SeededRandom(7);
     float[] a = new float[m * k];
     float[] b = new float[k * n];
@@ -80,8 +88,9 @@ public final class KernelBenchmark {
     // compiling the kernels, and after 0.3 s the first one measured ran at 60-75% of its later rate
     double warmSeconds = WARMED.getAndSet(true) ? seconds * 0.3 : Math.max(seconds * 0.3, 1.0);
     long warmEnd = System.nanoTime() + (long) (warmSeconds * 1e9);
+    Product product = Product.of(form, a, b, out, m, k, n);
     while (System.nanoTime() < warmEnd) {
-      once(kernels, form, a, b, out, m, k, n);
+      product.multiply();
     }
     long window = (long) (seconds * 1e9 / WINDOWS);
     double best = 0;
@@ -91,7 +100,7 @@ public final class KernelBenchmark {
       long iterations = 0;
       long now;
       do {
-        once(kernels, form, a, b, out, m, k, n);
+        product.multiply();
         iterations++;
         now = System.nanoTime();
       } while (now < end);
@@ -100,17 +109,33 @@ public final class KernelBenchmark {
     return new Result(form, m, k, n, best);
   }
 
-  private static void once(FloatKernels kernels, Form form, float[] a, float[] b, float[] out, int m, int k, int n) {
-    switch (form) {
-      case XW:
-        kernels.matmul(a, b, null, out, m, k, n);
-        break;
-      case ATB:
-        kernels.matmulTransposeA(a, b, out, m, k, n);
-        break;
-      default:
-        kernels.matmulTransposeB(a, b, out, m, k, n);
-        break;
+  /** The product one measurement repeats, its factors shaped for its form. */
+  private record Product(Form form, Matrix a, Matrix b, Matrix out) {
+    /** a holds m k values and b k n: X [m x k] W [k x n], A [k x m]^T delta [k x n], or delta [m x k] W [n x k]^T. */
+    static Product of(Form form, float[] a, float[] b, float[] out, int m, int k, int n) {
+      Matrix c = Matrix.wrap(m, n, out);
+      switch (form) {
+        case XW:
+          return new Product(form, Matrix.wrap(m, k, a), Matrix.wrap(k, n, b), c);
+        case ATB:
+          return new Product(form, Matrix.wrap(k, m, a), Matrix.wrap(k, n, b), c);
+        default:
+          return new Product(form, Matrix.wrap(m, k, a), Matrix.wrap(n, k, b), c);
+      }
+    }
+
+    void multiply() {
+      switch (form) {
+        case XW:
+          MatrixOps.matmul(a, b, out);
+          break;
+        case ATB:
+          MatrixOps.matmulTransposeA(a, b, out);
+          break;
+        default:
+          MatrixOps.matmulTransposeB(a, b, out);
+          break;
+      }
     }
   }
 }

@@ -220,7 +220,7 @@ public final class Matrix {
   /** Whether every element is finite (no NaN, no infinity). */
   public boolean allFinite() {
     if (floats != null) {
-      return Kernels.floats().allFinite(floats);
+      return Kernels.elementwise().allFinite(floats);
     }
     double acc = 0;
     for (double v : doubles) {

@@ -22,7 +22,7 @@ public final class MatrixOps {
     out.requireShape(a.rows(), b.cols(), "matmul output");
     DType t = sameType(a, b, out);
     if (t == DType.FLOAT32) {
-      Kernels.floats().matmul(a.floats(), b.floats(), null, out.floats(), a.rows(), a.cols(), b.cols());
+      Kernels.products().matmul(a.floats(), b.floats(), null, out.floats(), a.rows(), a.cols(), b.cols());
     } else {
       ScalarKernels.matmul(a.doubles(), b.doubles(), out.doubles(), a.rows(), a.cols(), b.cols());
     }
@@ -41,7 +41,7 @@ public final class MatrixOps {
     }
     out.requireShape(a.rows(), b.cols(), "matmul output");
     sameType(a, b, out);
-    Kernels.floats().matmul(a.floats(), b.floats(), bias.floats(), out.floats(), a.rows(), a.cols(), b.cols());
+    Kernels.products().matmul(a.floats(), b.floats(), bias.floats(), out.floats(), a.rows(), a.cols(), b.cols());
     return out;
   }
 
@@ -54,7 +54,7 @@ public final class MatrixOps {
     out.requireShape(a.cols(), b.cols(), "matmul a^T b output");
     DType t = sameType(a, b, out);
     if (t == DType.FLOAT32) {
-      Kernels.floats().matmulTransposeA(a.floats(), b.floats(), out.floats(), a.cols(), a.rows(), b.cols());
+      Kernels.products().matmulTransposeA(a.floats(), b.floats(), out.floats(), a.cols(), a.rows(), b.cols());
     } else {
       ScalarKernels.matmulTransposeA(a.doubles(), b.doubles(), out.doubles(), a.cols(), a.rows(), b.cols());
     }
@@ -70,7 +70,7 @@ public final class MatrixOps {
     out.requireShape(a.rows(), b.rows(), "matmul a b^T output");
     DType t = sameType(a, b, out);
     if (t == DType.FLOAT32) {
-      Kernels.floats().matmulTransposeB(a.floats(), b.floats(), out.floats(), a.rows(), a.cols(), b.rows());
+      Kernels.products().matmulTransposeB(a.floats(), b.floats(), out.floats(), a.rows(), a.cols(), b.rows());
     } else {
       ScalarKernels.matmulTransposeB(a.doubles(), b.doubles(), out.doubles(), a.rows(), a.cols(), b.rows());
     }
@@ -94,7 +94,7 @@ public final class MatrixOps {
     out.requireShape(1, a.cols(), "column sums output");
     DType t = sameType(a, out, out);
     if (t == DType.FLOAT32) {
-      Kernels.floats().columnSums(a.floats(), out.floats(), a.rows(), a.cols());
+      Kernels.elementwise().columnSums(a.floats(), out.floats(), a.rows(), a.cols());
     } else {
       ScalarKernels.columnSums(a.doubles(), out.doubles(), a.rows(), a.cols());
     }
@@ -105,7 +105,7 @@ public final class MatrixOps {
   public static Matrix axpy(double alpha, Matrix x, Matrix y) {
     x.requireShape(y.rows(), y.cols(), "axpy x");
     if (sameType(x, y, y) == DType.FLOAT32) {
-      Kernels.floats().axpy((float) alpha, x.floats(), y.floats());
+      Kernels.elementwise().axpy((float) alpha, x.floats(), y.floats());
     } else {
       double[] xs = x.doubles();
       double[] ys = y.doubles();

@@ -2,8 +2,7 @@ package dev.backprop.train;
 
 import dev.backprop.SeededRandom;
 import dev.backprop.data.Dataset;
-import dev.backprop.internal.kernel.FloatKernels;
-import dev.backprop.internal.kernel.Kernels;
+import dev.backprop.internal.kernel.TasksAside;
 import dev.backprop.tensor.Matrix;
 
 /**
@@ -26,7 +25,7 @@ final class Batches implements AutoCloseable {
   private final Batch[] full;
   private final Batch rest;
   private int[] order;
-  private FloatKernels.Pending pending;
+  private TasksAside pending;
 
   /** One batch: its rows' features and targets, and where its rows start in the epoch's order. */
   record Batch(Matrix x, Matrix y, int from) {
@@ -88,7 +87,7 @@ final class Batches implements AutoCloseable {
     Batch next = buffers(b);
     int from = b * rows;
     int parts = (next.rows() + GATHER_PART - 1) / GATHER_PART;
-    pending = Kernels.floats().runAside(parts, t -> {
+    pending = TasksAside.start(parts, t -> {
       int r0 = t * GATHER_PART;
       int r1 = Math.min(next.rows(), r0 + GATHER_PART);
       data.gatherPart(order, from + r0, from + r1, next.x(), next.y(), r0);
@@ -96,7 +95,7 @@ final class Batches implements AutoCloseable {
   }
 
   private void awaitPending() {
-    FloatKernels.Pending p = pending;
+    TasksAside p = pending;
     pending = null;
     p.await();
   }

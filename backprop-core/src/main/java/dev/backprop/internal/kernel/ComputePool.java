@@ -8,6 +8,7 @@ import java.util.function.IntConsumer;
  * A small fixed pool for the kernels: {@code threads - 1} daemon workers plus the calling thread run the
  * numbered tasks of one job at a time. Workers spin briefly between jobs (training calls the kernels
  * thousands of times a second, and waking a parked thread costs more than a small product), then park.
+ * Between jobs they also take tasks aside ({@link TasksAside}), one at a time.
  *
  * <p>Which thread runs which task varies from run to run; the kernels make every task's output independent
  * of that.
@@ -15,6 +16,8 @@ import java.util.function.IntConsumer;
 final class ComputePool {
   /** Below this many floating-point operations a product runs on the calling thread alone. */
   static final long MIN_PARALLEL_FLOPS = 4_000_000L;
+  /** A pass of a few operations per element is worth a second thread from this many elements on. */
+  static final int PARALLEL_ELEMENTS = 1 << 15;
   private static final long SPIN_NANOS = 200_000L;
 
   private final int threads;
@@ -49,6 +52,32 @@ final class ComputePool {
     return Math.min(threads, tiles);
   }
 
+  /** How many tasks an element-wise pass over {@code n} elements is split into: one below {@code from} elements. */
+  int tasksForElements(int n, int from) {
+    return n < from ? 1 : tasksFor(Long.MAX_VALUE, n / from + 1);
+  }
+
+  /** The first of {@code units} units that part {@code index} of {@code parts} covers. */
+  static int split(int units, int parts, int index) {
+    return (int) ((long) units * index / parts);
+  }
+
+  /**
+   * Runs body(t, from, to) for t &lt; tasks on the pool, the parts cutting [0, n) at multiples of {@code step}, so
+   * that only the last part has a tail shorter than a step. For element-wise passes, whose values do not depend on
+   * the cut.
+   */
+  void runParts(int n, int step, int tasks, Part body) {
+    int chunks = (n + step - 1) / step;
+    run(tasks, t -> body.run(t, split(chunks, tasks, t) * step, Math.min(n, split(chunks, tasks, t + 1) * step)));
+  }
+
+  /** One part of an element-wise pass: task t covers [from, to). */
+  @FunctionalInterface
+  interface Part {
+    void run(int t, int from, int to);
+  }
+
   /** Runs body(0) .. body(tasks - 1), spread over the pool, and returns when all are done. */
   synchronized void run(int tasks, IntConsumer body) {
     if (tasks == 1 || workers.length == 0) {
@@ -67,10 +96,10 @@ final class ComputePool {
 
   /**
    * Starts body(0) .. body(tasks - 1) aside: workers take them one at a time when not helping with a job, and
-   * {@link FloatKernels.Pending#await()} runs the rest on the caller. With no workers they run now. The caller
-   * must have awaited the previous tasks aside.
+   * {@link TasksAside#await()} runs the rest on the caller. With no workers they run now. The caller must have
+   * awaited the previous tasks aside.
    */
-  FloatKernels.Pending runAside(int tasks, IntConsumer body) {
+  TasksAside runAside(int tasks, IntConsumer body) {
     Job j = new Job(body, tasks);
     if (workers.length == 0) {
       j.finish();
@@ -109,7 +138,7 @@ final class ComputePool {
         idleSince = System.nanoTime();
       } else if ((a = aside) != null && a.next.get() < a.tasks) {
         // one task aside, then back to look for a job: a job that comes meanwhile waits for this task alone, not
-        // for all the tasks left (W1 +6%, alternating within one run, with the next batch gathered aside)
+        // for all the tasks left
         a.runOne();
         idleSince = System.nanoTime();
       } else if (System.nanoTime() - idleSince < SPIN_NANOS) {

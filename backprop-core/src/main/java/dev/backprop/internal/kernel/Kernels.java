@@ -1,39 +1,85 @@
 package dev.backprop.internal.kernel;
 
 import java.util.Locale;
-import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the float32 kernels once, at first use: the Vector API implementation when the module
+ * Chooses the float32 kernels once, at first use: the Vector API implementations when the module
  * {@code jdk.incubator.vector} is present, else the scalar loops with one log line saying how to get the
  * fast ones. The system property {@code backprop.kernel} ({@code vector} or {@code scalar}) forces a
  * choice; {@code backprop.threads} sets the thread count (default: the available processors).
+ *
+ * <p>The kernels come by concern: {@link #products()}, {@link #elementwise()} and {@link #updates()}. Scheduling is
+ * not theirs: {@link TasksAside} runs other work on the same compute threads.
  */
 public final class Kernels {
   /** System property forcing the kernel: {@code vector} or {@code scalar}. */
   public static final String KERNEL_PROPERTY = "backprop.kernel";
   /**
    * System property choosing the rows of the vector kernels' micro-tile, {@code 4}, {@code 6} or {@code 12}.
-   * By default 6 with 8 float lanes (AVX2, 16 vector registers), 4 there from JDK 25, where the JIT ran the
-   * six-row micro-kernel at about 60% of its JDK 17 speed; and 12 with 16 lanes (AVX-512, 32 registers), whose
-   * 24 accumulators halve the loads per multiply-add. Results do not depend on it: every element of a product is
-   * summed in the same order whatever the tile.
+   * By default 6 with 8 float lanes (AVX2, 16 vector registers), 4 there from JDK 25, whose JIT compiles the
+   * six-row micro-kernel poorly; and 12 with 16 lanes (AVX-512, 32 registers), whose 24 accumulators halve the loads
+   * per multiply-add. Results do not depend on it: every element of a product is summed in the same order whatever
+   * the tile.
    */
   public static final String ROWS_PROPERTY = "backprop.kernel.rows";
   /** System property with the number of compute threads. */
   public static final String THREADS_PROPERTY = "backprop.threads";
 
   private static final Logger LOG = LoggerFactory.getLogger(Kernels.class);
-  private static volatile FloatKernels current;
-  private static ComputePool pool;
+  private static volatile KernelSet current;
 
   private Kernels() {}
 
-  /** The kernels in use. */
-  public static FloatKernels floats() {
-    FloatKernels k = current;
+  /** The matrix products in use. */
+  public static ProductKernels products() {
+    return chosen().products();
+  }
+
+  /** The element-wise passes in use. */
+  public static ElementwiseKernels elementwise() {
+    return chosen().elementwise();
+  }
+
+  /** The optimiser updates in use. */
+  public static UpdateKernels updates() {
+    return chosen().updates();
+  }
+
+  /** A short description of the kernels in use, e.g. {@code vector (8 float lanes, 6 x 16 tiles, 2 threads)}. */
+  public static String name() {
+    return chosen().name();
+  }
+
+  /** Uses {@code threads} compute threads from now on (the kernel kind stays as chosen). */
+  public static synchronized void useThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    KernelSet old = current;
+    if (old != null && old.pool() != null && old.pool().threads() == threads) {
+      return;
+    }
+    current = choose(threads);
+    if (old != null && old.pool() != null) {
+      old.pool().close();
+    }
+  }
+
+  /** The number of compute threads the kernels use. */
+  public static int threads() {
+    ComputePool pool = chosen().pool();
+    return pool == null ? 1 : pool.threads();
+  }
+
+  /** The compute pool of the kernels in use; null when they run on the calling thread alone. */
+  static ComputePool pool() {
+    return chosen().pool();
+  }
+
+  private static KernelSet chosen() {
+    KernelSet k = current;
     if (k == null) {
       synchronized (Kernels.class) {
         if (current == null) {
@@ -44,53 +90,6 @@ public final class Kernels {
       }
     }
     return k;
-  }
-
-  /** Uses {@code threads} compute threads from now on (the kernel kind stays as chosen). */
-  public static synchronized void useThreads(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-    }
-    if (current != null && pool != null && pool.threads() == threads) {
-      return;
-    }
-    ComputePool old = pool;
-    current = choose(threads);
-    if (old != null) {
-      old.close();
-    }
-  }
-
-  /**
-   * The machine's single-precision FMA peak in GFLOP/s on {@code threads} threads, measured for about
-   * {@code seconds} after a short warm-up; empty when the Vector API module is not enabled, since plain Java
-   * cannot issue vector FMAs.
-   */
-  public static OptionalDouble fmaPeak(int threads, double seconds) throws InterruptedException {
-    if (threads < 1 || !(seconds > 0)) {
-      throw new IllegalArgumentException("threads must be at least 1 and seconds positive");
-    }
-    if (!vectorModulePresent()) {
-      return OptionalDouble.empty();
-    }
-    return OptionalDouble.of(VectorSupport.fmaPeak(threads, seconds));
-  }
-
-  private static boolean vectorModulePresent() {
-    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-  }
-
-  /** The number of compute threads the kernels use. */
-  public static int threads() {
-    floats();
-    synchronized (Kernels.class) {
-      return pool == null ? 1 : pool.threads();
-    }
-  }
-
-  /** Whether the Vector API kernels are in use. */
-  public static boolean vectorized() {
-    return floats() instanceof VectorFloatKernels;
   }
 
   /**
@@ -128,12 +127,11 @@ public final class Kernels {
     return Runtime.getRuntime().availableProcessors();
   }
 
-  private static FloatKernels choose(int threads) {
+  private static KernelSet choose(int threads) {
     String forced = System.getProperty(KERNEL_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
-    boolean moduleThere = vectorModulePresent();
+    boolean moduleThere = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     if (forced.equals("scalar")) {
-      pool = null;
-      return new ScalarFloatKernels();
+      return KernelSet.scalar();
     }
     if (!moduleThere) {
       if (forced.equals("vector")) {
@@ -143,10 +141,8 @@ public final class Kernels {
         LOG.warn("the Vector API is not enabled, so Backprop uses its slower scalar kernels; "
             + "run java with --add-modules jdk.incubator.vector to enable the fast ones");
       }
-      pool = null;
-      return new ScalarFloatKernels();
+      return KernelSet.scalar();
     }
-    pool = new ComputePool(threads);
-    return VectorSupport.create(pool);
+    return VectorSupport.create(new ComputePool(threads));
   }
 }

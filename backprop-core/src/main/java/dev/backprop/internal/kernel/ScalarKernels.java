@@ -153,16 +153,4 @@ public final class ScalarKernels {
     }
     return true;
   }
-
-  /** The Adam step of {@link FloatKernels#adam} on elements [from, to). */
-  static void adam(float[] w, float[] g, float[] m, float[] v, FloatKernels.AdamStep s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      float gi = g[i];
-      float mi = s.beta1() * m[i] + s.oneMinusBeta1() * gi;
-      float vi = s.beta2() * v[i] + s.oneMinusBeta2() * (gi * gi);
-      m[i] = mi;
-      v[i] = vi;
-      w[i] = w[i] - s.stepSize() * mi / ((float) Math.sqrt(vi) / s.rootCorrection() + s.epsilon());
-    }
-  }
 }

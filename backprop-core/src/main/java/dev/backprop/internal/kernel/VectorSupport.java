@@ -1,17 +1,15 @@
 package dev.backprop.internal.kernel;
 
 /**
- * The only class that names {@link VectorFloatKernels} and {@link FmaPeak} from outside them, so that the Vector
- * API classes are loaded only once the module is known to be present.
+ * The only class that names the Vector API kernels from outside them, so that their classes are loaded only once
+ * the module is known to be present.
  */
 final class VectorSupport {
   private VectorSupport() {}
 
-  static FloatKernels create(ComputePool pool) {
-    return new VectorFloatKernels(pool);
-  }
-
-  static double fmaPeak(int threads, double seconds) throws InterruptedException {
-    return FmaPeak.measure(threads, seconds);
+  /** The Vector API kernels on {@code pool}. */
+  static KernelSet create(ComputePool pool) {
+    return new KernelSet(VectorProducts.describe(pool.threads()), new VectorProducts(pool),
+        new VectorElementwise(pool), new VectorUpdates(pool), pool);
   }
 }

@@ -20,11 +20,11 @@ public final class Relu extends ElementwiseActivation {
 
   @Override
   protected void forward(float[] z, float[] a, int n) {
-    Kernels.floats().relu(z, a, n);
+    Kernels.elementwise().relu(z, a, n);
   }
 
   @Override
   protected void backward(float[] z, float[] a, float[] gradA, float[] delta, int n) {
-    Kernels.floats().reluBackward(z, gradA, delta, n);
+    Kernels.elementwise().reluBackward(z, gradA, delta, n);
   }
 }

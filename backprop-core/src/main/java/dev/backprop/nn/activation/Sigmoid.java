@@ -36,7 +36,7 @@ public final class Sigmoid extends ElementwiseActivation {
   @Override
   protected void forward(float[] z, float[] a, int n) {
     // the stable form in double, rounded once: ReproducibleMath.sigmoid, in vector lanes where they exist
-    Kernels.floats().sigmoid(z, a, n);
+    Kernels.elementwise().sigmoid(z, a, n);
   }
 
   @Override

@@ -26,18 +26,18 @@ class ActivationKernelTest {
   }
 
   /** Runs compare(scalar, vector) with the vector kernels on one thread, then on two. */
-  private static void onOneAndTwoThreads(BiConsumer<FloatKernels, FloatKernels> compare) {
-    FloatKernels scalar = new ScalarFloatKernels();
-    compare.accept(scalar, VectorSupport.create(new ComputePool(1)));
+  private static void onOneAndTwoThreads(BiConsumer<ElementwiseKernels, ElementwiseKernels> compare) {
+    ElementwiseKernels scalar = new ScalarElementwise();
+    compare.accept(scalar, VectorSupport.create(new ComputePool(1)).elementwise());
     ComputePool two = new ComputePool(2);
     try {
-      compare.accept(scalar, VectorSupport.create(two));
+      compare.accept(scalar, VectorSupport.create(two).elementwise());
     } finally {
       two.close();
     }
   }
 
-  private static void compareSigmoids(FloatKernels scalar, FloatKernels vector) {
+  private static void compareSigmoids(ElementwiseKernels scalar, ElementwiseKernels vector) {
     SeededRandom r = new SeededRandom(5);
     for (int n : new int[] {0, 1, 3, 4, 7, 8, 9, 17, 63, 64, 65, 1000, 4096, 8192, 8197}) {
       float[] z = new float[n + 3];
@@ -66,7 +66,7 @@ class ActivationKernelTest {
     onOneAndTwoThreads(ActivationKernelTest::compareRelus);
   }
 
-  private static void compareRelus(FloatKernels scalar, FloatKernels vector) {
+  private static void compareRelus(ElementwiseKernels scalar, ElementwiseKernels vector) {
     SeededRandom r = new SeededRandom(7);
     for (int n : new int[] {0, 1, 7, 8, 9, 33, 256, 1001, 131072, 262151}) {
       float[] z = new float[n + 2];

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
  */
 class AdamSubnormalTest {
   /** The steps of a run: the usual one, one with a large step and a tiny epsilon, one with zero betas. */
-  private static final FloatKernels.AdamStep[] STEPS = {
-    new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.01f, 0.05f, 1e-8f),
-    new FloatKernels.AdamStep(0.5f, 0.5f, 0.9f, 0.1f, 3f, 1f, 1e-30f),
-    new FloatKernels.AdamStep(0f, 1f, 0f, 1f, 1e-3f, 0.5f, 1e-8f),
+  private static final UpdateKernels.AdamStep[] STEPS = {
+    new UpdateKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.01f, 0.05f, 1e-8f),
+    new UpdateKernels.AdamStep(0.5f, 0.5f, 0.9f, 0.1f, 3f, 1f, 1e-30f),
+    new UpdateKernels.AdamStep(0f, 1f, 0f, 1f, 1e-3f, 0.5f, 1e-8f),
   };
   private static ComputePool onePool;
   private static ComputePool twoPool;
@@ -80,10 +80,10 @@ class AdamSubnormalTest {
 
   @Test
   void mixedVectorsAgreeWithTheReferenceOnOneAndTwoThreads() {
-    FloatKernels scalar = new ScalarFloatKernels();
-    FloatKernels one = VectorSupport.create(onePool);
-    FloatKernels two = VectorSupport.create(twoPool);
-    for (FloatKernels.AdamStep step : STEPS) {
+    UpdateKernels scalar = new ScalarUpdates();
+    UpdateKernels one = VectorSupport.create(onePool).updates();
+    UpdateKernels two = VectorSupport.create(twoPool).updates();
+    for (UpdateKernels.AdamStep step : STEPS) {
       // 40001 is split over two threads
       for (int size : new int[] {1, 15, 16, 17, 33, 1000, 40001}) {
         SeededRandom r = new SeededRandom(size);
@@ -114,8 +114,8 @@ class AdamSubnormalTest {
    */
   @Test
   void mDecayingThroughTheSubnormalsAgreesStepByStep() {
-    FloatKernels scalar = new ScalarFloatKernels();
-    FloatKernels vector = VectorSupport.create(twoPool);
+    UpdateKernels scalar = new ScalarUpdates();
+    UpdateKernels vector = VectorSupport.create(twoPool).updates();
     int size = 40_000;
     SeededRandom r = new SeededRandom(7);
     float[] w1 = new float[size];
@@ -136,7 +136,7 @@ class AdamSubnormalTest {
         // the first half of every 64 values never has a gradient; the rest changes each step
         g[i] = i % 64 < 32 ? 0f : (float) r.nextDouble(-1e-2, 1e-2);
       }
-      FloatKernels.AdamStep step = new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f,
+      UpdateKernels.AdamStep step = new UpdateKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f,
           (float) (1e-3 / (1 - Math.pow(0.9, t))), (float) Math.sqrt(1 - Math.pow(0.999, t)), 1e-8f);
       scalar.adam(w1, g, m1, v1, step);
       vector.adam(w2, g, m2, v2, step);
@@ -165,19 +165,19 @@ class AdamSubnormalTest {
    */
   @Test
   void stillMomentsAreThoseTheUpdateLeavesAsTheyAre() {
-    assertEquals(4, VectorFloatKernels.stillMoment(new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 1e-3f,
+    assertEquals(4, VectorUpdates.stillMoment(new UpdateKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 1e-3f,
         0.5f, 1e-8f)));
     // 0.5 x 1 unit is a tie, which rounds to the even 0: no m is still
-    assertEquals(0, VectorFloatKernels.stillMoment(new FloatKernels.AdamStep(0.5f, 0.5f, 0.9f, 0.1f, 1e-3f, 1f,
+    assertEquals(0, VectorUpdates.stillMoment(new UpdateKernels.AdamStep(0.5f, 0.5f, 0.9f, 0.1f, 1e-3f, 1f,
         1e-8f)));
-    assertEquals(0, VectorFloatKernels.stillMoment(new FloatKernels.AdamStep(0f, 1f, 0f, 1f, 1e-3f, 0.5f, 1e-8f)));
+    assertEquals(0, VectorUpdates.stillMoment(new UpdateKernels.AdamStep(0f, 1f, 0f, 1f, 1e-3f, 0.5f, 1e-8f)));
     // a step of 0.2 turns 3 units into 0.6 of a unit, which rounds to 1 unit, not to zero
-    assertEquals(2, VectorFloatKernels.stillMoment(new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.2f,
+    assertEquals(2, VectorUpdates.stillMoment(new UpdateKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.2f,
         0.5f, 1e-8f)));
   }
 
   /**
-   * The binary search of {@link VectorFloatKernels#stillMoment} against a scan of m from 1 unit to twice the bound
+   * The binary search of {@link VectorUpdates#stillMoment} against a scan of m from 1 unit to twice the bound
    * and a thousand units more, for betas and
    * steps of the usual sizes and odd ones: every m up to the bound is left as it is by the reference update with a
    * zero gradient and has a product with the step that rounds to a zero, and no m above it.
@@ -188,9 +188,9 @@ class AdamSubnormalTest {
     float[] steps = {1e-3f, 0.01f, 0.05f, 0.2f, 0.5f, 3f};
     for (float beta1 : betas) {
       for (float stepSize : steps) {
-        FloatKernels.AdamStep step = new FloatKernels.AdamStep(beta1, 1 - beta1, 0.999f, 0.001f, stepSize, 0.5f,
+        UpdateKernels.AdamStep step = new UpdateKernels.AdamStep(beta1, 1 - beta1, 0.999f, 0.001f, stepSize, 0.5f,
             1e-8f);
-        int bound = VectorFloatKernels.stillMoment(step);
+        int bound = VectorUpdates.stillMoment(step);
         float[] w = new float[4];
         float[] g = {0f, -0f, 0f, -0f};
         float[] m = new float[4];
@@ -199,7 +199,7 @@ class AdamSubnormalTest {
           float plus = Float.intBitsToFloat(units);
           float[] before = {plus, plus, -plus, -plus};
           System.arraycopy(before, 0, m, 0, 4);
-          ScalarKernels.adam(w, g, m, v, step, 0, 4);
+          ScalarUpdates.adam(w, g, m, v, step, 0, 4);
           boolean still = stepSize * plus == 0f;
           for (int i = 0; i < 4; i++) {
             still &= Float.floatToRawIntBits(m[i]) == Float.floatToRawIntBits(before[i]);
@@ -225,14 +225,14 @@ class AdamSubnormalTest {
     float[] gs = {0f, -0f, tiny, -tiny, 8 * tiny, -8 * tiny, 1e-3f};
     float[] ws = {-0f, 0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3 * tiny, -0.25f, 7.5f};
     float[] vs = {0f, tiny, 100 * tiny, 1e-12f, 1f, Float.POSITIVE_INFINITY, Float.NaN};
-    FloatKernels scalar = new ScalarFloatKernels();
-    FloatKernels one = VectorSupport.create(onePool);
-    FloatKernels two = VectorSupport.create(twoPool);
-    FloatKernels.AdamStep[] steps = {
-      new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 1e-3f, 0.05f, 1e-8f),
-      new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.2f, 1f, 0f),
-      new FloatKernels.AdamStep(0.99f, 0.01f, 0.999f, 0.001f, 1e-2f, 0.5f, 1e-8f),
-      new FloatKernels.AdamStep(-0.9f, 1.9f, 0.999f, 0.001f, 1e-3f, 0.5f, 1e-8f),
+    UpdateKernels scalar = new ScalarUpdates();
+    UpdateKernels one = VectorSupport.create(onePool).updates();
+    UpdateKernels two = VectorSupport.create(twoPool).updates();
+    UpdateKernels.AdamStep[] steps = {
+      new UpdateKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 1e-3f, 0.05f, 1e-8f),
+      new UpdateKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.2f, 1f, 0f),
+      new UpdateKernels.AdamStep(0.99f, 0.01f, 0.999f, 0.001f, 1e-2f, 0.5f, 1e-8f),
+      new UpdateKernels.AdamStep(-0.9f, 1.9f, 0.999f, 0.001f, 1e-3f, 0.5f, 1e-8f),
     };
     int size = gs.length * 15 * ws.length * vs.length;
     float[] g = new float[size];
@@ -263,10 +263,10 @@ class AdamSubnormalTest {
         x[j] = t;
       }
     }
-    for (FloatKernels.AdamStep step : steps) {
+    for (UpdateKernels.AdamStep step : steps) {
       float[][] expected = {w.clone(), m.clone(), v.clone()};
       scalar.adam(expected[0], g, expected[1], expected[2], step);
-      for (FloatKernels kernels : new FloatKernels[] {one, two}) {
+      for (UpdateKernels kernels : new UpdateKernels[] {one, two}) {
         float[][] actual = {w.clone(), m.clone(), v.clone()};
         kernels.adam(actual[0], g, actual[1], actual[2], step);
         String what = "beta1 " + step.beta1() + ", step " + step.stepSize();

@@ -24,7 +24,7 @@ class ComputePoolAsideTest {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       AtomicReference<Thread> ranOn = new AtomicReference<>();
-      FloatKernels.Pending pending = pool.runAside(1, t -> {
+      TasksAside pending = pool.runAside(1, t -> {
         ranOn.set(Thread.currentThread());
         started.countDown();
         awaitQuietly(release);
@@ -50,7 +50,7 @@ class ComputePoolAsideTest {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       List<String> order = Collections.synchronizedList(new ArrayList<>());
-      FloatKernels.Pending pending = pool.runAside(3, t -> {
+      TasksAside pending = pool.runAside(3, t -> {
         if (t == 0) {
           started.countDown();
           awaitQuietly(release);
@@ -94,7 +94,7 @@ class ComputePoolAsideTest {
       for (int i = 0; i < 2000; i++) {
         int tasks = 1 + i % 5;
         AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
-        FloatKernels.Pending p = pool.runAside(tasks, runs::incrementAndGet);
+        TasksAside p = pool.runAside(tasks, runs::incrementAndGet);
         if (i % 3 == 0) {
           pool.run(2, t -> { });
         }
@@ -114,7 +114,7 @@ class ComputePoolAsideTest {
       ComputePool pool = new ComputePool(threads);
       try {
         IllegalStateException boom = new IllegalStateException("boom");
-        FloatKernels.Pending p;
+        TasksAside p;
         if (threads == 1) {
           // without a worker the task runs at once, so its failure surfaces right there
           assertSame(boom, assertThrows(IllegalStateException.class, () -> pool.runAside(1, t -> {
@@ -139,7 +139,7 @@ class ComputePoolAsideTest {
     ComputePool pool = new ComputePool(1);
     try {
       AtomicReference<Thread> ranOn = new AtomicReference<>();
-      FloatKernels.Pending p = pool.runAside(1, t -> ranOn.set(Thread.currentThread()));
+      TasksAside p = pool.runAside(1, t -> ranOn.set(Thread.currentThread()));
       assertSame(Thread.currentThread(), ranOn.get());
       p.await();
     } finally {

@@ -73,9 +73,9 @@ class KernelParityTest {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
     long seed = 31L * m + 17L * k + n;
     SeededRandom r = new SeededRandom(seed);
-    FloatKernels scalar = new ScalarFloatKernels();
-    FloatKernels vector1 = VectorSupport.create(onePool);
-    FloatKernels vector2 = VectorSupport.create(twoPool);
+    ProductKernels scalar = new ScalarProducts();
+    ProductKernels vector1 = VectorSupport.create(onePool).products();
+    ProductKernels vector2 = VectorSupport.create(twoPool).products();
     float[] a = random(r, m * k);
     float[] b = random(r, k * n);
     float[] bias = random(r, n);
@@ -126,9 +126,12 @@ class KernelParityTest {
   @org.junit.jupiter.api.Test
   void adamAxpyAndFinitenessAgreeBitForBit() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
-    FloatKernels scalar = new ScalarFloatKernels();
-    FloatKernels vector = VectorSupport.create(onePool);
-    FloatKernels vector2 = VectorSupport.create(twoPool);
+    ElementwiseKernels scalar = new ScalarElementwise();
+    ElementwiseKernels vector = VectorSupport.create(onePool).elementwise();
+    ElementwiseKernels vector2 = VectorSupport.create(twoPool).elementwise();
+    UpdateKernels scalarUpdates = new ScalarUpdates();
+    UpdateKernels vectorUpdates = VectorSupport.create(onePool).updates();
+    UpdateKernels vector2Updates = VectorSupport.create(twoPool).updates();
     // 40001 and 200705 are split over the two threads of vector2
     for (int size : new int[] {1, 7, 8, 17, 1000, 4099, 40001, 200705}) {
       SeededRandom r = new SeededRandom(size);
@@ -145,10 +148,10 @@ class KernelParityTest {
       float[] w3 = w1.clone();
       float[] m3 = m1.clone();
       float[] v3 = v1.clone();
-      FloatKernels.AdamStep step = new FloatKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.01f, 0.05f, 1e-8f);
-      scalar.adam(w1, g, m1, v1, step);
-      vector.adam(w2, g, m2, v2, step);
-      vector2.adam(w3, g, m3, v3, step);
+      UpdateKernels.AdamStep step = new UpdateKernels.AdamStep(0.9f, 0.1f, 0.999f, 0.001f, 0.01f, 0.05f, 1e-8f);
+      scalarUpdates.adam(w1, g, m1, v1, step);
+      vectorUpdates.adam(w2, g, m2, v2, step);
+      vector2Updates.adam(w3, g, m3, v3, step);
       assertArrayEquals(w1, w3, "Adam weights on two threads, size " + size);
       assertArrayEquals(m1, m3, "Adam m on two threads, size " + size);
       assertArrayEquals(v1, v3, "Adam v on two threads, size " + size);
@@ -190,8 +193,8 @@ class KernelParityTest {
   @org.junit.jupiter.api.Test
   void allFiniteFindsANonFiniteValueWhereverItIs() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
-    FloatKernels vector = VectorSupport.create(onePool);
-    FloatKernels vector2 = VectorSupport.create(twoPool);
+    ElementwiseKernels vector = VectorSupport.create(onePool).elementwise();
+    ElementwiseKernels vector2 = VectorSupport.create(twoPool).elementwise();
     // the vector loop keeps several sums side by side: a bad value must be found in each of them, in the loop
     // over single vectors after them, in the scalar tail, and on either side of the cut between two threads
     for (int size : new int[] {1, 5, 8, 13, 31, 32, 33, 64, 71, 100, 4099, 40001}) {
@@ -214,8 +217,8 @@ class KernelParityTest {
   @org.junit.jupiter.api.Test
   void columnSumsAgreeBitForBitWithRowOrder() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
-    FloatKernels scalar = new ScalarFloatKernels();
-    FloatKernels vector = VectorSupport.create(twoPool);
+    ElementwiseKernels scalar = new ScalarElementwise();
+    ElementwiseKernels vector = VectorSupport.create(twoPool).elementwise();
     for (int m : new int[] {1, 3, 17, 64, 65}) {
       for (int n : new int[] {1, 7, 8, 10, 17, 128, 1025}) {
         SeededRandom r = new SeededRandom(31L * m + n);
@@ -244,8 +247,8 @@ class KernelParityTest {
   @org.junit.jupiter.api.Test
   void byteGatherAgreesBitForBitWithTheDivision() {
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "Vector API not enabled");
-    FloatKernels scalar = new ScalarFloatKernels();
-    FloatKernels vector = VectorSupport.create(twoPool);
+    ElementwiseKernels scalar = new ScalarElementwise();
+    ElementwiseKernels vector = VectorSupport.create(twoPool).elementwise();
     for (int width : new int[] {1, 3, 8, 17, 63, 65, 784}) {
       SeededRandom r = new SeededRandom(width);
       int rowCount = 50;

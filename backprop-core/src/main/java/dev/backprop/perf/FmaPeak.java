@@ -1,4 +1,4 @@
-package dev.backprop.internal.kernel;
+package dev.backprop.perf;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The single-precision FMA peak of this machine as the JVM reaches it: every thread runs twelve
  * independent vector fused multiply-add chains (enough to hide the FMA latency) and nothing else. Only
- * {@link VectorSupport} names it, once the Vector API module is known to be present.
+ * {@link KernelBenchmark#fmaPeak} names it, once the Vector API module is known to be present.
  */
 final class FmaPeak {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -70,7 +70,7 @@ final class FmaPeak {
    * stored once at the end (a method called repeatedly, so the JIT compiles it whole rather than on stack
    * replacement, where the vector intrinsics were lost and the loop ran boxed). Each chain is the addend,
    * c = a * b + c, as in the micro-kernels: with the chain as the multiplicand (c = c * a + b) the same loop ran
-   * at 55-77 GFLOP/s a thread against 90-95, below the products it is meant to bound.
+   * slower than the products it is meant to bound.
    */
   private static void burst(float[] state, int iterations) {
     int l = S.length();

@@ -1,33 +1,9 @@
 package dev.backprop.internal.kernel;
 
 import dev.backprop.internal.math.ReproducibleMath;
-import java.util.function.IntConsumer;
 
-/** {@link FloatKernels} by the plain loops of {@link ScalarKernels}: the fallback and the reference. */
-final class ScalarFloatKernels implements FloatKernels {
-  @Override
-  public String name() {
-    return "scalar";
-  }
-
-  @Override
-  public void matmul(float[] a, float[] b, float[] bias, float[] out, int m, int k, int n) {
-    ScalarKernels.matmul(a, b, out, m, k, n);
-    if (bias != null) {
-      ScalarKernels.addRowVector(out, bias, m, n);
-    }
-  }
-
-  @Override
-  public void matmulTransposeA(float[] a, float[] b, float[] out, int m, int k, int n) {
-    ScalarKernels.matmulTransposeA(a, b, out, m, k, n);
-  }
-
-  @Override
-  public void matmulTransposeB(float[] a, float[] b, float[] out, int m, int k, int n) {
-    ScalarKernels.matmulTransposeB(a, b, out, m, k, n);
-  }
-
+/** {@link ElementwiseKernels} by plain loops: the fallback and the reference. */
+final class ScalarElementwise implements ElementwiseKernels {
   @Override
   public void sigmoid(float[] z, float[] a, int n) {
     for (int i = 0; i < n; i++) {
@@ -76,19 +52,5 @@ final class ScalarFloatKernels implements FloatKernels {
         dst[t + j] = (src[s + j] & 0xff) / divisor;
       }
     }
-  }
-
-  /** Single-threaded: runs the tasks now. */
-  @Override
-  public Pending runAside(int tasks, IntConsumer body) {
-    for (int t = 0; t < tasks; t++) {
-      body.accept(t);
-    }
-    return () -> { };
-  }
-
-  @Override
-  public void adam(float[] w, float[] g, float[] m, float[] v, AdamStep s) {
-    ScalarKernels.adam(w, g, m, v, s, 0, w.length);
   }
 }
