@@ -17,7 +17,6 @@ module dev.backprop.core {
   exports dev.backprop.nn.activation;
   exports dev.backprop.nn.init;
   exports dev.backprop.optim;
-  exports dev.backprop.perf;
   exports dev.backprop.report;
   exports dev.backprop.tensor;
   exports dev.backprop.train;

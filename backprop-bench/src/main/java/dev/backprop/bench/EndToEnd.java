@@ -3,9 +3,9 @@ package dev.backprop.bench;
 import dev.backprop.Compute;
 import dev.backprop.data.DataSources;
 import dev.backprop.data.Dataset;
-import dev.backprop.perf.KernelBenchmark;
-import dev.backprop.perf.TrainingBenchmark;
-import dev.backprop.perf.Workload;
+import dev.backprop.internal.perf.KernelBenchmark;
+import dev.backprop.internal.perf.TrainingBenchmark;
+import dev.backprop.internal.perf.Workload;
 import java.util.Locale;
 
 /**

@@ -5,7 +5,7 @@ import dev.backprop.nn.Network;
 import dev.backprop.nn.Pass;
 import dev.backprop.train.Objective;
 import dev.backprop.optim.Optimizer;
-import dev.backprop.perf.Workload;
+import dev.backprop.internal.perf.Workload;
 import dev.backprop.tensor.Matrix;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -2,7 +2,7 @@ package dev.backprop.cli;
 
 import dev.backprop.check.GradientCheck;
 import dev.backprop.data.Dataset;
-import dev.backprop.io.Json;
+import dev.backprop.internal.io.Json;
 import dev.backprop.loss.Loss;
 import dev.backprop.nn.Network;
 import dev.backprop.tensor.DType;

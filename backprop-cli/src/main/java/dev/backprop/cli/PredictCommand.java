@@ -1,7 +1,7 @@
 package dev.backprop.cli;
 
 import dev.backprop.data.Task;
-import dev.backprop.io.AtomicFiles;
+import dev.backprop.internal.io.AtomicFiles;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
 import dev.backprop.train.Evaluation;

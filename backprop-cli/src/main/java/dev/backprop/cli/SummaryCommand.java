@@ -1,6 +1,6 @@
 package dev.backprop.cli;
 
-import dev.backprop.io.Json;
+import dev.backprop.internal.io.Json;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
 import dev.backprop.io.ModelInfo;

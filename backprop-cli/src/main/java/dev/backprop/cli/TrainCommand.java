@@ -231,7 +231,7 @@ final class TrainCommand implements Callable<Integer> {
     if (common.json) {
       Map<String, Object> result = new LinkedHashMap<>(metrics);
       result.put("model", out.toString());
-      stdout.println(dev.backprop.io.Json.writePretty(result));
+      stdout.println(dev.backprop.internal.io.Json.writePretty(result));
     } else {
       if (prepared.info().task() == Task.CLASSIFICATION) {
         stdout.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f)", test.accuracy(), test.loss());

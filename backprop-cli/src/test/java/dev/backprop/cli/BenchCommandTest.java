@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backprop.io.JsonObject;
+import dev.backprop.internal.io.JsonObject;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

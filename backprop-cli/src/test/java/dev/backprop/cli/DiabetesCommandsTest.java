@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backprop.io.JsonObject;
+import dev.backprop.internal.io.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.backprop.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backprop.io.JsonObject;
+import dev.backprop.internal.io.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

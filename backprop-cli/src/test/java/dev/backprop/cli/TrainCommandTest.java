@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backprop.io.Json;
-import dev.backprop.io.JsonObject;
+import dev.backprop.internal.io.Json;
+import dev.backprop.internal.io.JsonObject;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
 import dev.backprop.train.Evaluation;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.backprop.io.CheckpointFile;
-import dev.backprop.io.JsonObject;
+import dev.backprop.internal.io.JsonObject;
 import dev.backprop.io.SafeTensors;
 import dev.backprop.tensor.Matrix;
 import dev.backprop.train.TrainingState;

@@ -1,5 +1,9 @@
 package dev.backprop.io;
 
+import dev.backprop.internal.io.Json;
+import dev.backprop.internal.io.JsonObject;
+import dev.backprop.internal.io.AtomicFiles;
+
 import dev.backprop.InvalidInputException;
 import dev.backprop.Version;
 import dev.backprop.metrics.ClassificationMetrics;

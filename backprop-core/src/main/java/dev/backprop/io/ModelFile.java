@@ -1,5 +1,8 @@
 package dev.backprop.io;
 
+import dev.backprop.internal.io.Json;
+import dev.backprop.internal.io.JsonObject;
+
 import dev.backprop.InvalidInputException;
 import dev.backprop.data.Normalization;
 import dev.backprop.data.Task;

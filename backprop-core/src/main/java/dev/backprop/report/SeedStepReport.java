@@ -2,7 +2,7 @@ package dev.backprop.report;
 
 import dev.backprop.check.GradientCheck;
 import dev.backprop.check.SeedNetwork;
-import dev.backprop.io.AtomicFiles;
+import dev.backprop.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;

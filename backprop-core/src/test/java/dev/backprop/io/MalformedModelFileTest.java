@@ -1,5 +1,6 @@
 package dev.backprop.io;
 
+import dev.backprop.internal.io.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

@@ -1,5 +1,7 @@
 package dev.backprop.io;
 
+import dev.backprop.internal.io.JsonObject;
+import dev.backprop.internal.io.Json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backprop.io.JsonObject;
+import dev.backprop.internal.io.JsonObject;
 import dev.backprop.nn.Parameter;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;

@@ -8,7 +8,7 @@ import dev.backprop.SeededRandom;
 import dev.backprop.data.Dataset;
 import dev.backprop.nn.Network;
 import dev.backprop.nn.Parameter;
-import dev.backprop.perf.Workload;
+import dev.backprop.internal.perf.Workload;
 import dev.backprop.tensor.Matrix;
 import java.util.ArrayList;
 import java.util.List;

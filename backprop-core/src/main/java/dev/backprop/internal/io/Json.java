@@ -1,4 +1,4 @@
-package dev.backprop.io;
+package dev.backprop.internal.io;
 
 import dev.backprop.InvalidInputException;
 import java.math.BigDecimal;
@@ -60,7 +60,7 @@ public final class Json {
    * Parses one JSON value, naming the place of an error with {@code place} applied to its character offset
    * (for JSON embedded in a binary file, where the byte offset in the file is more useful).
    */
-  static Object parse(String source, String text, IntFunction<String> place) {
+  public static Object parse(String source, String text, IntFunction<String> place) {
     return new JsonParser(source, text, place).parseDocument();
   }
 

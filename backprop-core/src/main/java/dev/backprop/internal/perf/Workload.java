@@ -1,4 +1,4 @@
-package dev.backprop.perf;
+package dev.backprop.internal.perf;
 
 import dev.backprop.loss.CrossEntropyLoss;
 import dev.backprop.loss.Loss;

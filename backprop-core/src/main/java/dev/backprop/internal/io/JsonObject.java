@@ -1,4 +1,4 @@
-package dev.backprop.io;
+package dev.backprop.internal.io;
 
 import dev.backprop.InvalidInputException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.backprop.perf;
+package dev.backprop.internal.perf;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;

@@ -1,4 +1,4 @@
-package dev.backprop.io;
+package dev.backprop.internal.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.backprop.FuzzChecks;

@@ -1,4 +1,4 @@
-package dev.backprop.io;
+package dev.backprop.internal.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.backprop.perf;
+package dev.backprop.internal.perf;
 
 import dev.backprop.data.Dataset;
 import dev.backprop.Compute;

@@ -1,4 +1,4 @@
-package dev.backprop.io;
+package dev.backprop.internal.io;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
