@@ -1,6 +1,6 @@
 """The three training workloads of Backprop's benchmark, for the Python peers (numpy and PyTorch).
 
-Same definitions as dev.backprop.perf.Workload: W1 784-128-10 sigmoid with mean-over-batch 1/2 sum (a-y)^2
+Same definitions as dev.backprop.internal.perf.Workload: W1 784-128-10 sigmoid with mean-over-batch 1/2 sum (a-y)^2
 and SGD lr 0.5, batch 64; W2 784-256-256-10 relu, softmax cross-entropy, Adam lr 1e-3, batch 128; W3
 784-1024-1024-10 relu, softmax cross-entropy, SGD lr 0.1, batch 512. Initial weights U(-1/sqrt(fan_in),
 1/sqrt(fan_in)); a new shuffle every epoch. Only the training loop is timed.
