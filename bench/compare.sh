@@ -7,7 +7,12 @@
 # the bound of every product running at the peak, taken in the same minute as the training it bounds.
 #
 # usage: bench/compare.sh [ROUNDS] [WORKLOADS]      e.g. bench/compare.sh 3 W1,W2,W3
+#        BASELINE=DIR bench/compare.sh ...         adds the Backprop of another checkout DIR (e.g. a worktree of an
+#                                                  older commit) as a contestant, for a before/after ratio
 # needs: Debian packages python3-numpy python3-torch libopenblas0-pthread dataset-fashion-mnist
+#
+# The peers run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset: some machines set them to hold old OpenBLAS builds
+# to older kernels, which would slow numpy and PyTorch here. The OpenBLAS core they ran is printed first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-3}"
@@ -17,6 +22,8 @@ out="$(mktemp -d)/results.jsonl"
 
 source "$root/bench/peers/ensure.sh"
 ensure_peers python3-numpy python3-torch libopenblas0-pthread
+peer_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+echo "OpenBLAS core of the peers: $("${peer_env[@]}" /usr/bin/python3 "$root/bench/peers/openblas_core.py")"
 
 # Every contestant reports its median epoch, the steady state of a training run (real runs last tens of
 # epochs). Backprop's first epoch includes the JIT's warm-up: with one epoch (W3 before) or two, that epoch
@@ -32,10 +39,13 @@ run_one() {
     backprop)
       "$root/backprop" bench --workload "$w" --epochs "$e" --threads "$threads" --training-only --json 2>/dev/null \
         | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); r=d["training"][0]; r["peer"]="backprop"; print(json.dumps(r))' ;;
+    baseline)
+      "$BASELINE/backprop" bench --workload "$w" --epochs "$e" --threads "$threads" --training-only --json 2>/dev/null \
+        | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); r=d["training"][0]; r["peer"]="baseline"; print(json.dumps(r))' ;;
     numpy)
-      (cd "$root/bench/peers" && OPENBLAS_NUM_THREADS="$threads" /usr/bin/python3 peer_numpy.py "$w" "$e") ;;
+      (cd "$root/bench/peers" && "${peer_env[@]}" OPENBLAS_NUM_THREADS="$threads" /usr/bin/python3 peer_numpy.py "$w" "$e") ;;
     pytorch)
-      (cd "$root/bench/peers" && OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 peer_torch.py "$w" "$e" "$threads") ;;
+      (cd "$root/bench/peers" && "${peer_env[@]}" OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 peer_torch.py "$w" "$e" "$threads") ;;
   esac | /usr/bin/python3 -c 'import json,sys
 for l in sys.stdin:
     if l.strip():
@@ -46,6 +56,10 @@ for l in sys.stdin:
 # the machine after the same neighbour.
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="backprop numpy pytorch"; else order="pytorch numpy backprop"; fi
+  if [ -n "${BASELINE:-}" ]; then
+    # the baseline next to Backprop, on the other side of it each round
+    if [ $((round % 2)) -eq 1 ]; then order="baseline $order"; else order="$order baseline"; fi
+  fi
   for w in ${workloads//,/ }; do
     e=$(epochs_of "$w")
     for peer in $order; do
@@ -88,6 +102,15 @@ print("| workload | Backprop / numpy | Backprop / PyTorch |")
 print("|---|---|---|")
 for w in sorted({k[0] for k in by}):
     print("| %s | %s | %s |" % (w, spread(round_ratios(w, "numpy")), spread(round_ratios(w, "pytorch"))))
+if any(p == "baseline" for (_, p) in by):
+    print("\nBackprop against the baseline checkout, samples/s: median over rounds, and the ratio within each round:")
+    print("| workload | Backprop | baseline | Backprop / baseline | within rounds |")
+    print("|---|---|---|---|---|")
+    for w in sorted({k[0] for k in by}):
+        if (w, "baseline") in by:
+            b = statistics.median(by[(w, "backprop")])
+            base = statistics.median(by[(w, "baseline")])
+            print("| %s | %.0f | %.0f | %.2f | %s |" % (w, b, base, b / base, spread(round_ratios(w, "baseline"))))
 if shares:
     print("\nBackprop's training GFLOP/s over the FMA peak measured in the same process, median (lowest-highest):")
     print("| workload | share of the FMA peak |")

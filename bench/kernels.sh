@@ -16,6 +16,9 @@ out="$(mktemp -d)/kernels.jsonl"
 
 source "$root/bench/peers/ensure.sh"
 ensure_peers python3-numpy libopenblas0-pthread
+# OpenBLAS with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, which some machines set to hold it to older kernels
+peer_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+echo "OpenBLAS core: $("${peer_env[@]}" /usr/bin/python3 "$root/bench/peers/openblas_core.py")"
 
 backprop_round() {
   "$root/backprop" bench --kernels-only --threads "$threads" --seconds "$seconds" --json 2>/dev/null \
@@ -27,7 +30,7 @@ for p in d["products"]:
 }
 
 openblas_round() {
-  OPENBLAS_NUM_THREADS="$threads" /usr/bin/python3 "$root/bench/peers/gemm_numpy.py" "$seconds" \
+  "${peer_env[@]}" OPENBLAS_NUM_THREADS="$threads" /usr/bin/python3 "$root/bench/peers/gemm_numpy.py" "$seconds" \
     | /usr/bin/python3 -c 'import json,sys
 for l in sys.stdin:
     if l.strip():
