@@ -3,18 +3,28 @@ package dev.backprop.io;
 import dev.backprop.data.Task;
 import dev.backprop.loss.Loss;
 import dev.backprop.nn.Network;
+import dev.backprop.tensor.Matrix;
+import dev.backprop.train.Evaluation;
 import dev.backprop.train.Objective;
 import java.util.Objects;
 
 /**
  * What a model file holds: a trained network, the loss it was trained with, and its {@link ModelInfo} (what was
  * fitted on the data, such as the feature scaling and the class names, and how the model was made).
+ *
+ * <p>{@link #predict} is safe for concurrent callers: each thread runs the network through workspaces of its
+ * own over the same (read-only) parameters. Training the network while others predict is not.
  */
-public record Model(Network network, Loss loss, ModelInfo info) {
-  public Model {
-    Objects.requireNonNull(network, "network");
-    Objects.requireNonNull(loss, "loss");
-    Objects.requireNonNull(info, "info");
+public final class Model {
+  private final Network network;
+  private final Loss loss;
+  private final ModelInfo info;
+  private final ThreadLocal<Network> views;
+
+  public Model(Network network, Loss loss, ModelInfo info) {
+    this.network = Objects.requireNonNull(network, "network");
+    this.loss = Objects.requireNonNull(loss, "loss");
+    this.info = Objects.requireNonNull(info, "info");
     Objective.of(loss, network);
     if (info.featureNames().size() != network.inputSize()) {
       throw new IllegalArgumentException(info.featureNames().size() + " feature names for a network of "
@@ -28,10 +38,41 @@ public record Model(Network network, Loss loss, ModelInfo info) {
     if (!classification && !info.classes().isEmpty()) {
       throw new IllegalArgumentException("a regression model has no classes, got " + info.classes());
     }
+    this.views = ThreadLocal.withInitial(network::view);
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  public Loss loss() {
+    return loss;
+  }
+
+  public ModelInfo info() {
+    return info;
+  }
+
+  /**
+   * The outputs for rows of features as the model's data had them (columns in {@link ModelInfo#featureNames()}
+   * order, before scaling): one row per input row, the class probabilities of a classifier or the targets of a
+   * regression. Safe for concurrent callers.
+   */
+  public Matrix predict(Matrix features) {
+    if (features.cols() != network.inputSize()) {
+      throw new IllegalArgumentException("the rows have " + features.cols() + " features, the model takes "
+          + network.inputSize());
+    }
+    return Evaluation.predict(views.get(), info.normalization().apply(features));
   }
 
   /** e.g. {@code 64 -> 32 relu -> 10 softmax, cross-entropy}. */
   public String describe() {
     return network.describe() + ", " + loss.name();
+  }
+
+  @Override
+  public String toString() {
+    return "Model(" + describe() + ")";
   }
 }

@@ -189,6 +189,19 @@ public final class Network {
   }
 
   /**
+   * A network over the same parameter values (not copies) with workspaces of its own, so that another thread can
+   * run it forward while this one does; it shares every later change of the parameters.
+   */
+  public Network view() {
+    List<Block> views = new ArrayList<>();
+    for (Block b : blocks) {
+      Dense d = b.dense();
+      views.add(new Block(new Dense(d.index(), d.weight().value(), d.bias().value()), b.activation(), b.dropout()));
+    }
+    return new Network(views);
+  }
+
+  /**
    * A network over the same parameter values (not copies) whose hidden layers drop outputs with
    * probability {@code rate} in training; used to train a loaded model with dropout.
    */

@@ -78,14 +78,21 @@ final class ComputePool {
     void run(int t, int from, int to);
   }
 
-  /** Runs body(0) .. body(tasks - 1), spread over the pool, and returns when all are done. */
-  synchronized void run(int tasks, IntConsumer body) {
+  /**
+   * Runs body(0) .. body(tasks - 1), spread over the pool, and returns when all are done. A single task runs on the
+   * caller without the pool's lock, so that threads predicting at once do not wait for each other's small products.
+   */
+  void run(int tasks, IntConsumer body) {
     if (tasks == 1 || workers.length == 0) {
       for (int t = 0; t < tasks; t++) {
         body.accept(t);
       }
       return;
     }
+    runShared(tasks, body);
+  }
+
+  private synchronized void runShared(int tasks, IntConsumer body) {
     Job j = new Job(body, tasks);
     job = j;
     for (Thread w : workers) {
