@@ -29,18 +29,18 @@ class ResumeAfterKillTest {
     Cli whole = Cli.run(args("--out", reference.toString()));
     assertEquals(0, whole.code, whole.toString());
 
-    // kill once as soon as the first checkpoint exists, and once a few epochs later, mid-epoch
-    long[] delaysAfterFirstCheckpointMillis = {0, 700};
-    for (int k = 0; k < delaysAfterFirstCheckpointMillis.length; k++) {
+    // kill once as soon as the first checkpoint exists, and once a few epochs later, mid-epoch: the moment is the
+    // checkpoint's epoch, not a delay, which on a fast machine outlasted the whole run
+    int[] killAfterEpoch = {1, 5};
+    for (int k = 0; k < killAfterEpoch.length; k++) {
       Path ck = dir.resolve("ck" + k);
       Path out = dir.resolve("resumed" + k + ".safetensors");
       Process p = start(args("--checkpoint-dir", ck.toString(), "--out", dir.resolve("never.safetensors").toString()),
           dir.resolve("log" + k));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.exists(CheckpointFile.in(ck)) && p.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(5);
+      while (checkpointEpoch(ck) < killAfterEpoch[k] && p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
       }
-      Thread.sleep(delaysAfterFirstCheckpointMillis[k]);
       assertTrue(p.isAlive(), "the run ended before it could be killed; log: " + Files.readString(dir.resolve("log" + k)));
       p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -53,6 +53,11 @@ class ResumeAfterKillTest {
       assertEquals(SafeTensors.read(reference).tensors(), SafeTensors.read(out).tensors(),
           "resumed after epoch " + epochAtKill);
     }
+  }
+
+  /** The epoch of the checkpoint in {@code folder}, 0 while there is none. */
+  private static int checkpointEpoch(Path folder) {
+    return Files.exists(CheckpointFile.in(folder)) ? CheckpointFile.load(folder).epoch() : 0;
   }
 
   private static String[] args(String... more) {
