@@ -270,34 +270,21 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The run's configuration. The library checks most values itself (an InvalidSettingException, reported with the
+   * flag's name); the checks here are the ones it cannot make: values that the command line spells its own way
+   * or allows in fewer forms than the library.
+   */
   private TrainingConfig config() {
-    if (epochs < 0) {
-      throw new UsageException("--epochs must be 0 or more, got " + epochs);
-    }
-    int batch;
-    if (batchSize.equals("all")) {
-      batch = TrainingConfig.FULL_BATCH;
-    } else {
-      try {
-        batch = Integer.parseInt(batchSize);
-      } catch (NumberFormatException e) {
-        throw new UsageException("--batch-size must be a positive whole number or 'all', got '" + batchSize + "'");
-      }
-      if (batch <= 0) {
-        throw new UsageException("--batch-size must be a positive whole number or 'all', got " + batch);
-      }
-    }
+    int batch = batchSize();
     OptimizerSettings.Kind kind;
     try {
       kind = OptimizerSettings.Kind.parse(optimizer);
     } catch (IllegalArgumentException e) {
       throw Flags.usageError("--optimizer", e);
     }
-    double lr = learningRate != null ? learningRate : OptimizerSettings.defaultLearningRate(kind);
-    if (!(lr > 0) || Double.isInfinite(lr)) {
-      throw new UsageException("--lr must be a positive finite number, got " + lr);
-    }
-    OptimizerSettings settings = new OptimizerSettings(kind, lr);
+    OptimizerSettings settings = new OptimizerSettings(kind,
+        learningRate != null ? learningRate : OptimizerSettings.defaultLearningRate(kind));
     try {
       settings = momentum == null ? settings : settings.withMomentum(momentum);
     } catch (IllegalArgumentException e) {
@@ -308,9 +295,30 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Flags.usageError("--weight-decay", e);
     }
-    return new TrainingConfig(epochs, batch, !noShuffle, seed, settings, schedule(), clipNorm(), earlyStopping());
+    // the epochs are checked before the schedule, whose defaults and warm-up check read them
+    TrainingConfig config = new TrainingConfig(epochs, batch, !noShuffle, seed, settings, Schedule.constant(),
+        clipNorm(), earlyStopping());
+    return config.withSchedule(schedule());
   }
 
+  /** --batch-size: 'all' or a positive number (the library's 0 for the full batch is spelt 'all' here). */
+  private int batchSize() {
+    if (batchSize.equals("all")) {
+      return TrainingConfig.FULL_BATCH;
+    }
+    int batch;
+    try {
+      batch = Integer.parseInt(batchSize);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--batch-size must be a positive whole number or 'all', got '" + batchSize + "'");
+    }
+    if (batch <= 0) {
+      throw new UsageException("--batch-size must be a positive whole number or 'all', got " + batch);
+    }
+    return batch;
+  }
+
+  /** The schedule; the library checks the step, gamma and warm-up, this the warm-up against the epochs. */
   private Schedule schedule() {
     Schedule.Kind kind;
     try {
@@ -318,25 +326,20 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Flags.usageError("--schedule", e);
     }
-    if (warmupEpochs < 0 || warmupEpochs > epochs) {
+    if (warmupEpochs > epochs) {
       throw new UsageException("--warmup-epochs must be between 0 and the " + epochs + " epochs, got " + warmupEpochs);
-    }
-    int step = lrStep != null ? lrStep : Math.max(1, epochs / 3);
-    if (step < 1) {
-      throw new UsageException("--lr-step must be 1 or more epochs, got " + step);
-    }
-    double gamma = lrGamma != null ? lrGamma : Schedule.defaultGamma(kind);
-    if (!(gamma > 0 && gamma <= 1)) {
-      throw new UsageException("--lr-gamma must be above 0 and at most 1, got " + gamma);
     }
     if ((lrStep != null && kind != Schedule.Kind.STEP)
         || (lrGamma != null && kind != Schedule.Kind.STEP && kind != Schedule.Kind.EXPONENTIAL)) {
       throw new UsageException("--lr-step and --lr-gamma shape the step schedule (--lr-gamma also exponential), "
           + "not --schedule " + kind.id());
     }
+    int step = lrStep != null ? lrStep : Math.max(1, epochs / 3);
+    double gamma = lrGamma != null ? lrGamma : Schedule.defaultGamma(kind);
     return new Schedule(kind, step, gamma, warmupEpochs);
   }
 
+  /** --clip-norm: off when absent; the library's 0 for "off" is rejected here, so the message is the CLI's. */
   private double clipNorm() {
     if (clipNorm == null) {
       return 0;
@@ -347,12 +350,13 @@ final class TrainCommand implements Callable<Integer> {
     return clipNorm;
   }
 
+  /**
+   * --early-stopping and the flags around it; the library checks the patience itself, and the rest only when it
+   * uses them (a --validation-split of 0 skips the split, --checkpoint-every 0 means "only when stopped").
+   */
   private int earlyStopping() {
     if (!(validationSplit >= 0 && validationSplit < 1)) {
       throw new UsageException("--validation-split must be at least 0 and below 1, got " + validationSplit);
-    }
-    if (earlyStopping < 0) {
-      throw new UsageException("--early-stopping must be 0 (off) or more epochs, got " + earlyStopping);
     }
     if (earlyStopping > 0 && validationSplit == 0) {
       throw new UsageException("--early-stopping needs validation rows: add --validation-split, e.g. 0.1");
