@@ -29,7 +29,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -193,6 +195,8 @@ final class TrainCommand implements Callable<Integer> {
     Trainer trainer = new Trainer(config);
     if (checkpoints != null) {
       trainer.checkpoints(CheckpointFile.store(checkpoints), checkpointEvery);
+    } else {
+      trainer.checkpoints(CheckpointFile.store(interruptFolder()), Trainer.ONLY_WHEN_STOPPED);
     }
     if (resumed != null) {
       trainer.resumeFrom(resumed);
@@ -201,6 +205,7 @@ final class TrainCommand implements Callable<Integer> {
     if (bar != null) {
       trainer.addListener(bar);
     }
+    StopSignals.install(trainer, spec.commandLine().getErr());
     History history;
     try {
       history = fit(trainer, net, loss, train, validation, prepared.test());
@@ -210,13 +215,21 @@ final class TrainCommand implements Callable<Integer> {
       }
       throw e;
     }
+    if (history.interrupted() && bar != null) {
+      bar.interrupt();
+    }
     Evaluation test = Evaluation.of(net, loss, prepared.test());
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
 
     Map<String, Object> metrics = metrics(history, test, seconds, samplesPerSecond);
-    ModelInfo info = prepared.info().withProvenance(provenance(prepared, config, history, metrics, train,
-        validation));
+    Map<String, Object> provenance = provenance(prepared, config, history, metrics, train, validation);
+    if (history.interrupted()) {
+      provenance.put("interrupted", true);
+      provenance.put("interrupted_after_epoch", history.epochs().size());
+      provenance.put("interrupted_after_batch", history.interruptedBatches());
+    }
+    ModelInfo info = prepared.info().withProvenance(provenance);
     ModelFile.save(new Model(net, loss, info), out);
     if (report != null) {
       TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net, loss)
@@ -231,6 +244,11 @@ final class TrainCommand implements Callable<Integer> {
     if (common.json) {
       Map<String, Object> result = new LinkedHashMap<>(metrics);
       result.put("model", out.toString());
+      if (history.interrupted()) {
+        result.put("interrupted", true);
+        result.put("checkpoint", stopFolder().toString());
+        result.put("resume", resumeCommand());
+      }
       stdout.println(dev.backprop.io.Json.writePretty(result));
     } else {
       if (prepared.info().task() == Task.CLASSIFICATION) {
@@ -246,7 +264,61 @@ final class TrainCommand implements Callable<Integer> {
       }
       stdout.println("model saved to " + out);
     }
+    if (history.interrupted()) {
+      stdout.flush();
+      spec.commandLine().getErr().println("backprop: " + InvalidInputException.escape("interrupted after "
+          + history.epochs().size() + " epochs and " + history.interruptedBatches() + " batches of the next; model "
+          + "saved to " + out + ", checkpoint in " + stopFolder() + "; resume with: " + resumeCommand()));
+      return Main.INTERRUPTED;
+    }
     return Main.OK;
+  }
+
+  /**
+   * Where a run that has no checkpoint folder saves its state when a signal stops it: next to the model, named
+   * after it ({@code model.safetensors} gives {@code model.checkpoint}).
+   */
+  private Path interruptFolder() {
+    String name = out.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".checkpoint");
+  }
+
+  /** The folder that holds the checkpoint of a stopped run. */
+  private Path stopFolder() {
+    Path checkpoints = checkpointFolder();
+    return checkpoints != null ? checkpoints : interruptFolder();
+  }
+
+  /** The command that continues a stopped run: this one's arguments, with --resume naming its checkpoint. */
+  private String resumeCommand() {
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--resume") && i + 1 < args.size()) {
+        args.subList(i, i + 2).clear();
+        i--;
+      } else if (args.get(i).startsWith("--resume=")) {
+        args.remove(i--);
+      }
+    }
+    args.add("--resume");
+    args.add(stopFolder().toString());
+    StringBuilder command = new StringBuilder("backprop");
+    if (args.isEmpty() || !args.get(0).equals("train")) {
+      command.append(" train");
+    }
+    for (String arg : args) {
+      command.append(' ').append(shellQuoted(arg));
+    }
+    return command.toString();
+  }
+
+  /** {@code arg} as a POSIX shell reads it back: as it is when safe, else in single quotes. */
+  private static String shellQuoted(String arg) {
+    if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_./=:,+@%-]+")) {
+      return arg;
+    }
+    return "'" + arg.replace("'", "'\\''") + "'";
   }
 
   /** Trains; a divergence says which checkpoint, if any, is kept. */
