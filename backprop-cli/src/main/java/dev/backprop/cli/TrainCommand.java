@@ -266,12 +266,19 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (history.interrupted()) {
       stdout.flush();
-      spec.commandLine().getErr().println("backprop: " + InvalidInputException.escape("interrupted after "
-          + history.epochs().size() + " epochs and " + history.interruptedBatches() + " batches of the next; model "
-          + "saved to " + out + ", checkpoint in " + stopFolder() + "; resume with: " + resumeCommand()));
+      spec.commandLine().getErr().println(interruption(history));
       return Main.INTERRUPTED;
     }
     return Main.OK;
+  }
+
+  /** The one line that tells where a stopped run's work went and how to continue it. */
+  private String interruption(History history) {
+    int done = history.epochs().size();
+    String where = history.interruptedBatches() == 0 ? "after epoch " + done
+        : "in epoch " + (done + 1) + " after " + history.interruptedBatches() + " batches";
+    return "backprop: " + InvalidInputException.escape("interrupted " + where + "; model saved to " + out
+        + ", checkpoint in " + stopFolder() + "; resume with: " + resumeCommand());
   }
 
   /**
