@@ -31,7 +31,7 @@ class InterruptTest {
   @Test
   void ctrlCSavesTheModelAndACheckpointThatResumesToTheUninterruptedWeights(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("m.safetensors");
-    Process p = startAndWaitForTraining(args("--out", out.toString()), dir);
+    Process p = startAndWaitFor("test_acc", args("--out", out.toString()), dir);
     signal(p, "INT");
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run did not end after SIGINT");
     String err = Files.readString(dir.resolve("err.txt"));
@@ -63,12 +63,22 @@ class InterruptTest {
   @Test
   void aSecondCtrlCStopsAtOnceWithoutAPartialFile(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("m.safetensors");
-    Process p = startAndWaitForTraining(args("--out", out.toString()), dir);
+    Path checkpoint = dir.resolve("m.checkpoint");
+    // wide layers make the checkpoint (weights and Adam's two moments, ~12 MB) slow enough to write that the
+    // second signal lands while the first one's files are being saved
+    Process p = startAndWaitFor("adam, lr", new String[] {"train", "--data", "iris", "--layers", "1024,1024",
+        "--batch-size", "1", "--epochs", "50", "--out", out.toString()}, dir);
     signal(p, "INT");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(checkpoint) && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     signal(p, "INT");
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run did not end after two SIGINTs");
-    assertEquals(Main.INTERRUPTED, p.exitValue(), Files.readString(dir.resolve("err.txt")));
-    for (Path folder : List.of(dir, dir.resolve("m.checkpoint"))) {
+    String err = Files.readString(dir.resolve("err.txt"));
+    assertEquals(Main.INTERRUPTED, p.exitValue(), err);
+    assertTrue(err.contains("backprop: interrupted again"), err);
+    for (Path folder : List.of(dir, checkpoint)) {
       try (Stream<Path> files = Files.exists(folder) ? Files.list(folder) : Stream.empty()) {
         files.map(f -> f.getFileName().toString())
             .forEach(name -> assertFalse(name.contains(".tmp-"), "temporary file left: " + folder + "/" + name));
@@ -77,8 +87,8 @@ class InterruptTest {
     if (Files.exists(out)) {
       ModelFile.load(out); // whole, or it would not load
     }
-    if (Files.exists(CheckpointFile.in(dir.resolve("m.checkpoint")))) {
-      CheckpointFile.load(dir.resolve("m.checkpoint"));
+    if (Files.exists(CheckpointFile.in(checkpoint))) {
+      CheckpointFile.load(checkpoint);
     }
   }
 
@@ -88,8 +98,12 @@ class InterruptTest {
     return all.toArray(new String[0]);
   }
 
-  /** Starts the command line in a child JVM, as ResumeAfterKillTest does, and returns once an epoch has ended. */
-  private static Process startAndWaitForTraining(String[] cliArgs, Path dir) throws IOException, InterruptedException {
+  /**
+   * Starts the command line in a child JVM, as ResumeAfterKillTest does, and returns once its stdout holds
+   * {@code text}: the header line just before training ("adam, lr") or the first epoch's line ("test_acc").
+   */
+  private static Process startAndWaitFor(String text, String[] cliArgs, Path dir)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--add-modules");
@@ -107,7 +121,7 @@ class InterruptTest {
         .redirectError(dir.resolve("err.txt").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (p.isAlive() && System.nanoTime() < deadline
-        && !(Files.exists(stdout) && Files.readString(stdout).contains("test_acc"))) {
+        && !(Files.exists(stdout) && Files.readString(stdout).contains(text))) {
       Thread.sleep(5);
     }
     assertTrue(p.isAlive(), "the run ended before it could be interrupted: " + Files.readString(stdout));
