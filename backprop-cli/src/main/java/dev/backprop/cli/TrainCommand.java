@@ -43,7 +43,10 @@ import picocli.CommandLine.Option;
 /** {@code backprop train}: trains a network, reports its metrics and saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Trains a network on a dataset, shows progress per epoch, reports the test metrics and saves "
-        + "the model.", "With no flags: a 64-128-10 relu/softmax network on the bundled digits, 10 epochs of Adam."})
+        + "the model.", "With no flags: a 64-128-10 relu/softmax network on the bundled digits, 10 epochs of Adam.",
+        "Ctrl-C saves the model so far and a checkpoint (in --checkpoint-dir, else next to the model as "
+            + "<name>.checkpoint), prints the command that resumes the run and exits 130; a second Ctrl-C stops at "
+            + "once."})
 final class TrainCommand implements Callable<Integer> {
   @Mixin DataOptions data = new DataOptions();
   @Mixin NetworkOptions network = new NetworkOptions();
