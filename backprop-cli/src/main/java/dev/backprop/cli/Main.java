@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code backprop} command. Exit codes (see the command-line contract): 0 success, 1 internal failure,
- * 2 invalid usage, 3 invalid input file, 4 training diverged. Every error, from parsing the arguments or from
+ * 2 invalid usage, 3 invalid input file, 4 training diverged, 130 interrupted (Ctrl-C or SIGTERM). Every error, from parsing the arguments or from
  * running a command, is reported by {@link #report} as one line on stderr.
  */
 @Command(
@@ -36,6 +36,8 @@ public final class Main implements Runnable {
   public static final int USAGE_ERROR = 2;
   public static final int INPUT_ERROR = 3;
   public static final int DIVERGED = 4;
+  /** 128 + SIGINT, as shells report a process ended by Ctrl-C. */
+  public static final int INTERRUPTED = 130;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -29,7 +29,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,7 +43,10 @@ import picocli.CommandLine.Option;
 /** {@code backprop train}: trains a network, reports its metrics and saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Trains a network on a dataset, shows progress per epoch, reports the test metrics and saves "
-        + "the model.", "With no flags: a 64-128-10 relu/softmax network on the bundled digits, 10 epochs of Adam."})
+        + "the model.", "With no flags: a 64-128-10 relu/softmax network on the bundled digits, 10 epochs of Adam.",
+        "Ctrl-C saves the model so far and a checkpoint (in --checkpoint-dir, else next to the model as "
+            + "<name>.checkpoint), prints the command that resumes the run and exits 130; a second Ctrl-C stops at "
+            + "once."})
 final class TrainCommand implements Callable<Integer> {
   @Mixin DataOptions data = new DataOptions();
   @Mixin NetworkOptions network = new NetworkOptions();
@@ -193,6 +198,8 @@ final class TrainCommand implements Callable<Integer> {
     Trainer trainer = new Trainer(config);
     if (checkpoints != null) {
       trainer.checkpoints(CheckpointFile.store(checkpoints), checkpointEvery);
+    } else {
+      trainer.checkpoints(CheckpointFile.store(interruptFolder()), Trainer.ONLY_WHEN_STOPPED);
     }
     if (resumed != null) {
       trainer.resumeFrom(resumed);
@@ -201,6 +208,7 @@ final class TrainCommand implements Callable<Integer> {
     if (bar != null) {
       trainer.addListener(bar);
     }
+    StopSignals.install(trainer, spec.commandLine().getErr());
     History history;
     try {
       history = fit(trainer, net, loss, train, validation, prepared.test());
@@ -210,13 +218,21 @@ final class TrainCommand implements Callable<Integer> {
       }
       throw e;
     }
+    if (history.interrupted() && bar != null) {
+      bar.interrupt();
+    }
     Evaluation test = Evaluation.of(net, loss, prepared.test());
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
 
     Map<String, Object> metrics = metrics(history, test, seconds, samplesPerSecond);
-    ModelInfo info = prepared.info().withProvenance(provenance(prepared, config, history, metrics, train,
-        validation));
+    Map<String, Object> provenance = provenance(prepared, config, history, metrics, train, validation);
+    if (history.interrupted()) {
+      provenance.put("interrupted", true);
+      provenance.put("interrupted_after_epoch", history.epochs().size());
+      provenance.put("interrupted_after_batch", history.interruptedBatches());
+    }
+    ModelInfo info = prepared.info().withProvenance(provenance);
     ModelFile.save(new Model(net, loss, info), out);
     if (report != null) {
       TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net, loss)
@@ -231,6 +247,11 @@ final class TrainCommand implements Callable<Integer> {
     if (common.json) {
       Map<String, Object> result = new LinkedHashMap<>(metrics);
       result.put("model", out.toString());
+      if (history.interrupted()) {
+        result.put("interrupted", true);
+        result.put("checkpoint", stopFolder().toString());
+        result.put("resume", resumeCommand());
+      }
       stdout.println(dev.backprop.internal.io.Json.writePretty(result));
     } else {
       if (prepared.info().task() == Task.CLASSIFICATION) {
@@ -246,7 +267,68 @@ final class TrainCommand implements Callable<Integer> {
       }
       stdout.println("model saved to " + out);
     }
+    if (history.interrupted()) {
+      stdout.flush();
+      spec.commandLine().getErr().println(interruption(history));
+      return Main.INTERRUPTED;
+    }
     return Main.OK;
+  }
+
+  /** The one line that tells where a stopped run's work went and how to continue it. */
+  private String interruption(History history) {
+    int done = history.epochs().size();
+    String where = history.interruptedBatches() == 0 ? "after epoch " + done
+        : "in epoch " + (done + 1) + " after " + history.interruptedBatches() + " batches";
+    return "backprop: " + InvalidInputException.escape("interrupted " + where + "; model saved to " + out
+        + ", checkpoint in " + stopFolder() + "; resume with: " + resumeCommand());
+  }
+
+  /**
+   * Where a run that has no checkpoint folder saves its state when a signal stops it: next to the model, named
+   * after it ({@code model.safetensors} gives {@code model.checkpoint}).
+   */
+  private Path interruptFolder() {
+    String name = out.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".checkpoint");
+  }
+
+  /** The folder that holds the checkpoint of a stopped run. */
+  private Path stopFolder() {
+    Path checkpoints = checkpointFolder();
+    return checkpoints != null ? checkpoints : interruptFolder();
+  }
+
+  /** The command that continues a stopped run: this one's arguments, with --resume naming its checkpoint. */
+  private String resumeCommand() {
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--resume") && i + 1 < args.size()) {
+        args.subList(i, i + 2).clear();
+        i--;
+      } else if (args.get(i).startsWith("--resume=")) {
+        args.remove(i--);
+      }
+    }
+    args.add("--resume");
+    args.add(stopFolder().toString());
+    StringBuilder command = new StringBuilder("backprop");
+    if (args.isEmpty() || !args.get(0).equals("train")) {
+      command.append(" train");
+    }
+    for (String arg : args) {
+      command.append(' ').append(shellQuoted(arg));
+    }
+    return command.toString();
+  }
+
+  /** {@code arg} as a POSIX shell reads it back: as it is when safe, else in single quotes. */
+  private static String shellQuoted(String arg) {
+    if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_./=:,+@%-]+")) {
+      return arg;
+    }
+    return "'" + arg.replace("'", "'\\''") + "'";
   }
 
   /** Trains; a divergence says which checkpoint, if any, is kept. */
@@ -270,34 +352,21 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The run's configuration. The library checks most values itself (an InvalidSettingException, reported with the
+   * flag's name); the checks here are the ones it cannot make: values that the command line spells its own way
+   * or allows in fewer forms than the library.
+   */
   private TrainingConfig config() {
-    if (epochs < 0) {
-      throw new UsageException("--epochs must be 0 or more, got " + epochs);
-    }
-    int batch;
-    if (batchSize.equals("all")) {
-      batch = TrainingConfig.FULL_BATCH;
-    } else {
-      try {
-        batch = Integer.parseInt(batchSize);
-      } catch (NumberFormatException e) {
-        throw new UsageException("--batch-size must be a positive whole number or 'all', got '" + batchSize + "'");
-      }
-      if (batch <= 0) {
-        throw new UsageException("--batch-size must be a positive whole number or 'all', got " + batch);
-      }
-    }
+    int batch = batchSize();
     OptimizerSettings.Kind kind;
     try {
       kind = OptimizerSettings.Kind.parse(optimizer);
     } catch (IllegalArgumentException e) {
       throw Flags.usageError("--optimizer", e);
     }
-    double lr = learningRate != null ? learningRate : OptimizerSettings.defaultLearningRate(kind);
-    if (!(lr > 0) || Double.isInfinite(lr)) {
-      throw new UsageException("--lr must be a positive finite number, got " + lr);
-    }
-    OptimizerSettings settings = new OptimizerSettings(kind, lr);
+    OptimizerSettings settings = new OptimizerSettings(kind,
+        learningRate != null ? learningRate : OptimizerSettings.defaultLearningRate(kind));
     try {
       settings = momentum == null ? settings : settings.withMomentum(momentum);
     } catch (IllegalArgumentException e) {
@@ -308,9 +377,30 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Flags.usageError("--weight-decay", e);
     }
-    return new TrainingConfig(epochs, batch, !noShuffle, seed, settings, schedule(), clipNorm(), earlyStopping());
+    // the epochs are checked before the schedule, whose defaults and warm-up check read them
+    TrainingConfig config = new TrainingConfig(epochs, batch, !noShuffle, seed, settings, Schedule.constant(),
+        clipNorm(), earlyStopping());
+    return config.withSchedule(schedule());
   }
 
+  /** --batch-size: 'all' or a positive number (the library's 0 for the full batch is spelt 'all' here). */
+  private int batchSize() {
+    if (batchSize.equals("all")) {
+      return TrainingConfig.FULL_BATCH;
+    }
+    int batch;
+    try {
+      batch = Integer.parseInt(batchSize);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--batch-size must be a positive whole number or 'all', got '" + batchSize + "'");
+    }
+    if (batch <= 0) {
+      throw new UsageException("--batch-size must be a positive whole number or 'all', got " + batch);
+    }
+    return batch;
+  }
+
+  /** The schedule; the library checks the step, gamma and warm-up, this the warm-up against the epochs. */
   private Schedule schedule() {
     Schedule.Kind kind;
     try {
@@ -318,25 +408,20 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Flags.usageError("--schedule", e);
     }
-    if (warmupEpochs < 0 || warmupEpochs > epochs) {
+    if (warmupEpochs > epochs) {
       throw new UsageException("--warmup-epochs must be between 0 and the " + epochs + " epochs, got " + warmupEpochs);
-    }
-    int step = lrStep != null ? lrStep : Math.max(1, epochs / 3);
-    if (step < 1) {
-      throw new UsageException("--lr-step must be 1 or more epochs, got " + step);
-    }
-    double gamma = lrGamma != null ? lrGamma : Schedule.defaultGamma(kind);
-    if (!(gamma > 0 && gamma <= 1)) {
-      throw new UsageException("--lr-gamma must be above 0 and at most 1, got " + gamma);
     }
     if ((lrStep != null && kind != Schedule.Kind.STEP)
         || (lrGamma != null && kind != Schedule.Kind.STEP && kind != Schedule.Kind.EXPONENTIAL)) {
       throw new UsageException("--lr-step and --lr-gamma shape the step schedule (--lr-gamma also exponential), "
           + "not --schedule " + kind.id());
     }
+    int step = lrStep != null ? lrStep : Math.max(1, epochs / 3);
+    double gamma = lrGamma != null ? lrGamma : Schedule.defaultGamma(kind);
     return new Schedule(kind, step, gamma, warmupEpochs);
   }
 
+  /** --clip-norm: off when absent; the library's 0 for "off" is rejected here, so the message is the CLI's. */
   private double clipNorm() {
     if (clipNorm == null) {
       return 0;
@@ -347,12 +432,13 @@ final class TrainCommand implements Callable<Integer> {
     return clipNorm;
   }
 
+  /**
+   * --early-stopping and the flags around it; the library checks the patience itself, and the rest only when it
+   * uses them (a --validation-split of 0 skips the split, --checkpoint-every 0 means "only when stopped").
+   */
   private int earlyStopping() {
     if (!(validationSplit >= 0 && validationSplit < 1)) {
       throw new UsageException("--validation-split must be at least 0 and below 1, got " + validationSplit);
-    }
-    if (earlyStopping < 0) {
-      throw new UsageException("--early-stopping must be 0 (off) or more epochs, got " + earlyStopping);
     }
     if (earlyStopping > 0 && validationSplit == 0) {
       throw new UsageException("--early-stopping needs validation rows: add --validation-split, e.g. 0.1");

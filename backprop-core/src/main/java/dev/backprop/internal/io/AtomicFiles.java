@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -23,9 +25,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * directory is then forced too where the platform allows it. If anything fails (including the content
  * callback throwing), the temporary file is deleted, an existing target is left untouched, and the
  * exception propagates unchanged.
+ *
+ * <p>A process that must halt at once (a second Ctrl-C) calls {@link #abandonWrites()} first: it deletes the
+ * temporary files being written and refuses new ones, so that halting leaves no stray temporary file.
  */
 public final class AtomicFiles {
   private static final int BUFFER_SIZE = 1 << 16;
+  /** Guards {@link #inFlight} and {@link #abandoned}; held only to create, forget or delete temporary files. */
+  private static final Object LOCK = new Object();
+  private static final Set<Path> inFlight = new HashSet<>();
+  private static boolean abandoned;
 
   private AtomicFiles() {}
 
@@ -52,22 +61,59 @@ public final class AtomicFiles {
       throw new IllegalArgumentException("not a file path: " + target);
     }
     Path temporary = directory.resolve("." + absolute.getFileName() + ".tmp-" + randomSuffix());
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      OutputStream out = new BufferedOutputStream(new UnclosableStream(Channels.newOutputStream(channel)), BUFFER_SIZE);
-      content.writeTo(out);
-      out.flush();
-      channel.force(true);
-    } catch (Throwable t) {
-      deleteQuietly(temporary, t);
-      throw t;
-    }
     try {
+      try (FileChannel channel = openTemporary(temporary)) {
+        OutputStream out = new BufferedOutputStream(new UnclosableStream(Channels.newOutputStream(channel)),
+            BUFFER_SIZE);
+        content.writeTo(out);
+        out.flush();
+        channel.force(true);
+      }
       Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (Throwable t) {
       deleteQuietly(temporary, t);
       throw t;
+    } finally {
+      forget(temporary);
     }
     forceDirectory(directory);
+  }
+
+  /**
+   * Deletes the temporary files of the writes in progress (in any thread) and makes every later write fail, so
+   * that a process can halt at once without leaving a partial file: the targets keep their old content. Call it
+   * only right before the process halts.
+   */
+  public static void abandonWrites() {
+    synchronized (LOCK) {
+      abandoned = true;
+      for (Path temporary : inFlight) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException | RuntimeException e) {
+          // halting anyway: the other temporary files still go
+        }
+      }
+      inFlight.clear();
+    }
+  }
+
+  /** Creates the temporary file under the lock, so that {@link #abandonWrites} sees every one that exists. */
+  private static FileChannel openTemporary(Path temporary) throws IOException {
+    synchronized (LOCK) {
+      if (abandoned) {
+        throw new IOException("not written: the process is halting (" + temporary.getFileName() + ")");
+      }
+      FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      inFlight.add(temporary);
+      return channel;
+    }
+  }
+
+  private static void forget(Path temporary) {
+    synchronized (LOCK) {
+      inFlight.remove(temporary);
+    }
   }
 
   /** Replaces {@code target} atomically with {@code text} encoded as UTF-8. */
