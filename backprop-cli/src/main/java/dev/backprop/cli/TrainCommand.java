@@ -182,6 +182,17 @@ final class TrainCommand implements Callable<Integer> {
     Network net = initial == null ? Networks.build(network, train, seed, DType.FLOAT32)
         : initialNetwork(initial);
     Loss loss = initial == null ? Networks.loss(network, train) : initial.loss();
+    Trainer trainer = new Trainer(config);
+    if (checkpoints != null) {
+      trainer.checkpoints(CheckpointFile.store(checkpoints), checkpointEvery);
+    } else {
+      trainer.checkpoints(CheckpointFile.store(interruptFolder()), Trainer.ONLY_WHEN_STOPPED);
+    }
+    if (resumed != null) {
+      trainer.resumeFrom(resumed);
+    }
+    // before the header, which tells a watcher that training is about to start: a signal from then on is ours
+    StopSignals.install(trainer, spec.commandLine().getErr());
     PrintWriter progress = common.json ? spec.commandLine().getErr() : stdout;
     if (!quiet) {
       progress.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d training rows, %,d test rows%n", net.describe() + ", " + loss.name(),
@@ -195,20 +206,10 @@ final class TrainCommand implements Callable<Integer> {
         progress.printf(Locale.ROOT, "resuming after epoch %d from %s%n", resumed.epoch(), resume);
       }
     }
-    Trainer trainer = new Trainer(config);
-    if (checkpoints != null) {
-      trainer.checkpoints(CheckpointFile.store(checkpoints), checkpointEvery);
-    } else {
-      trainer.checkpoints(CheckpointFile.store(interruptFolder()), Trainer.ONLY_WHEN_STOPPED);
-    }
-    if (resumed != null) {
-      trainer.resumeFrom(resumed);
-    }
     Progress bar = quiet ? null : Progress.create(progress, train.size());
     if (bar != null) {
       trainer.addListener(bar);
     }
-    StopSignals.install(trainer, spec.commandLine().getErr());
     History history;
     try {
       history = fit(trainer, net, loss, train, validation, prepared.test());

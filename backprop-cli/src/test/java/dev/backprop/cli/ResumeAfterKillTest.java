@@ -67,18 +67,6 @@ class ResumeAfterKillTest {
   }
 
   private static Process start(String[] cliArgs, Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("--add-modules");
-    command.add("jdk.incubator.vector");
-    String kernel = System.getProperty("backprop.kernel");
-    if (kernel != null) {
-      command.add("-Dbackprop.kernel=" + kernel);
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.addAll(List.of(cliArgs));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(ChildCli.command(cliArgs)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }
