@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       ExplainCommand.class,
       SummaryCommand.class,
       ReportCommand.class,
+      ExportCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -55,12 +55,9 @@ public final class ModelFile {
 
   /** Writes {@code model} to {@code file} atomically (temporary file, forced to disk, renamed). */
   public static void save(Model model, Path file) throws IOException {
-    Network network = model.network();
     List<SafeTensors.Tensor> tensors = new ArrayList<>();
-    List<Object> layers = new ArrayList<>();
-    for (Network.Block block : network.blocks()) {
+    for (Network.Block block : model.network().blocks()) {
       Dense d = block.dense();
-      Activation activation = block.activation();
       Matrix w = d.weight().value();
       float[] transposed = new float[w.size()];
       for (int r = 0; r < w.rows(); r++) {
@@ -74,6 +71,19 @@ public final class ModelFile {
       }
       tensors.add(new SafeTensors.Tensor(d.weight().name(), new int[] {d.outputSize(), d.inputSize()}, transposed));
       tensors.add(new SafeTensors.Tensor(d.bias().name(), new int[] {d.outputSize()}, bias));
+    }
+    SafeTensors.write(file, Map.of(METADATA_KEY, metadataJson(model)), tensors);
+  }
+
+  /**
+   * The JSON text that a model file carries under {@code __metadata__.backprop} (the layout in this class's
+   * Javadoc): everything about {@code model} but its weights. Other formats that export the model carry it too.
+   */
+  public static String metadataJson(Model model) {
+    List<Object> layers = new ArrayList<>();
+    for (Network.Block block : model.network().blocks()) {
+      Dense d = block.dense();
+      Activation activation = block.activation();
       Map<String, Object> layer = new LinkedHashMap<>();
       layer.put("type", "dense");
       layer.put("in", d.inputSize());
@@ -100,7 +110,7 @@ public final class ModelFile {
     norm.put("scale", info.normalization().scale());
     meta.put("normalization", norm);
     meta.put("provenance", info.provenance());
-    SafeTensors.write(file, Map.of(METADATA_KEY, Json.write(meta)), tensors);
+    return Json.write(meta);
   }
 
   /** Reads and validates a model file. */
