@@ -35,7 +35,12 @@ final class Flags {
       entry("testShare", "--test-split"),
       entry("normalization", "--normalize"),
       entry("task", "--task"),
-      entry("checkpointEvery", "--checkpoint-every"));
+      entry("checkpointEvery", "--checkpoint-every"),
+      entry("host", "--host"),
+      entry("port", "--port"),
+      entry("maxBodyBytes", "--max-body"),
+      entry("timeout", "--timeout"),
+      entry("models", "--model"));
 
   private Flags() {}
 

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       SummaryCommand.class,
       ReportCommand.class,
       BenchCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
