@@ -35,12 +35,7 @@ final class Flags {
       entry("testShare", "--test-split"),
       entry("normalization", "--normalize"),
       entry("task", "--task"),
-      entry("checkpointEvery", "--checkpoint-every"),
-      entry("host", "--host"),
-      entry("port", "--port"),
-      entry("maxBodyBytes", "--max-body"),
-      entry("timeout", "--timeout"),
-      entry("models", "--model"));
+      entry("checkpointEvery", "--checkpoint-every"));
 
   private Flags() {}
 

@@ -1,5 +1,6 @@
 package dev.backprop.cli;
 
+import dev.backprop.InvalidSettingException;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
 import dev.backprop.serve.ModelServer;
@@ -27,6 +28,9 @@ import sun.misc.Signal;
     description = "Serves models over HTTP: the Open Inference Protocol (KServe V2) and MLflow's /invocations. "
         + "Prints the address it listens on; SIGTERM or Ctrl-C finishes the requests in flight and exits 0.")
 final class ServeCommand implements Callable<Integer> {
+  private static final Map<String, String> FLAGS = Map.of("host", "--host", "port", "--port", "threads", "--threads",
+      "maxBodyBytes", "--max-body", "timeout", "--timeout");
+
   @Option(names = "--model", paramLabel = "[NAME=]M", required = true,
       description = "A model file to serve, named by its file name without the extension or by NAME; repeatable.")
   List<String> models;
@@ -55,8 +59,14 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ServeConfig config = new ServeConfig(host, port,
-        threads != null ? threads : Runtime.getRuntime().availableProcessors(), maxBody, Duration.ofSeconds(timeout));
+    ServeConfig config;
+    try {
+      config = new ServeConfig(host, port, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+          maxBody, Duration.ofSeconds(timeout));
+    } catch (InvalidSettingException e) {
+      // serve's own flags: Flags holds the vocabulary of the training settings only
+      throw new UsageException(e.messageFor(FLAGS.getOrDefault(e.setting(), e.setting())));
+    }
     Map<String, Model> loaded = load(models);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
