@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       ExportCommand.class,
       BenchCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
