@@ -106,7 +106,13 @@ final class CsvChunk {
   }
 
   private void records() {
-    int capacity = Math.max(16, (end - p) / Math.max(8, 4 * columns));
+    // Every record but the last ends with a line feed, so this many rows fit: no array grows or is copied.
+    int capacity = p < end && b[end - 1] != '\n' ? 1 : 0;
+    for (int i = p; i < end; i++) {
+      if (b[i] == '\n') {
+        capacity++;
+      }
+    }
     values = new float[columns][capacity];
     codes = new int[columns][];
     texts = new CsvTexts[columns];
@@ -293,10 +299,13 @@ final class CsvChunk {
       return;
     }
     int code = texts[column].intern(t, from, to, finite);
-    if (codes[column] == null) {
-      codes[column] = new int[values[column].length];
+    int[] c = codes[column];
+    if (c == null || rows >= c.length) {
+      // grown as needed: a column of numbers usually stops keeping texts after about a thousand rows
+      int length = c == null ? 1024 : 2 * c.length;
+      c = codes[column] = Arrays.copyOf(c == null ? new int[0] : c, Math.min(values[column].length, Math.max(length, rows + 1)));
     }
-    codes[column][rows] = code + 1;
+    c[rows] = code + 1;
     if (texts[column].numericSize() > MAX_NUMBER_TEXTS) {
       numbersDropped[column] = true;
     }
@@ -325,24 +334,26 @@ final class CsvChunk {
   }
 
   private void grow() {
-    int capacity = 2 * recordLines.length;
+    // only when lone CRs end the lines
+    int capacity = Math.max(16, 2 * recordLines.length);
     recordLines = Arrays.copyOf(recordLines, capacity);
     for (int c = 0; c < columns; c++) {
       values[c] = Arrays.copyOf(values[c], capacity);
-      if (codes[c] != null) {
-        codes[c] = Arrays.copyOf(codes[c], capacity);
-      }
     }
   }
 
   /** Cuts the arrays to the rows, and drops the codes of a column whose every text is its number's spelling. */
   private void trim() {
-    recordLines = Arrays.copyOf(recordLines, rows);
+    if (recordLines.length != rows) {
+      recordLines = Arrays.copyOf(recordLines, rows);
+    }
     for (int c = 0; c < columns; c++) {
-      values[c] = Arrays.copyOf(values[c], rows);
+      if (values[c].length != rows) {
+        values[c] = Arrays.copyOf(values[c], rows);
+      }
       if (codes[c] != null) {
         codes[c] = numbersDropped[c] && texts[c].numericSize() == texts[c].size() ? null
-            : Arrays.copyOf(codes[c], rows);
+            : codes[c].length == rows ? codes[c] : Arrays.copyOf(codes[c], rows);
       }
     }
   }

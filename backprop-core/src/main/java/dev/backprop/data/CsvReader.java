@@ -73,6 +73,8 @@ final class CsvReader {
     // At most two blocks per thread wait or run: the reader stays ahead without holding the whole file.
     Semaphore slots = new Semaphore(2 * threads);
     AtomicBoolean failed = new AtomicBoolean();
+    // Parsed blocks come back for reuse, so that reading a large file does not leave a block of garbage a block.
+    java.util.concurrent.ConcurrentLinkedQueue<byte[]> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
     try {
       while (!failed.get()) {
         int split = eof ? len : boundary(buf, pos, len);
@@ -86,6 +88,7 @@ final class CsvReader {
           int from = pos;
           if (pool == null) {
             CsvChunk c = CsvChunk.parse(block, from, split, columns);
+            free.add(block);
             done.add(c);
             failed.set(c.problem != null);
           } else {
@@ -93,6 +96,7 @@ final class CsvReader {
             futures.add(pool.submit(() -> {
               try {
                 CsvChunk c = CsvChunk.parse(block, from, split, columns);
+                free.add(block);
                 if (c.problem != null) {
                   failed.set(true);
                 }
@@ -106,7 +110,10 @@ final class CsvReader {
         if (eof && split == len) {
           break;
         }
-        byte[] next = new byte[Math.max(BLOCK, 2 * (len - split))];
+        byte[] next = len - split < BLOCK / 2 ? free.poll() : null;
+        if (next == null || next.length != BLOCK) {
+          next = new byte[Math.max(BLOCK, 2 * (len - split))];
+        }
         System.arraycopy(buf, split, next, 0, len - split);
         len = fill(next, len - split);
         buf = next;
