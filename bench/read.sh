@@ -49,6 +49,9 @@ for i in $(seq 1 "$runs"); do
   printf "run %d: backprop %5.2f s %5d MB   pandas %5.2f s %5d MB   time ratio %.2f\n" "$i" "$bt" "$bm" "$pt" "$pm" \
     "$(echo "$bt / $pt" | bc -l)"
   bp_times+=("$bt"); pd_times+=("$pt")
+  if [ -n "${MAX_RSS_MB:-}" ] && [ "$bm" -gt "$MAX_RSS_MB" ]; then
+    echo "backprop's peak resident memory $bm MB is above $MAX_RSS_MB MB"; exit 1
+  fi
 done
 rm -rf "$out"
 median() { printf "%s\n" "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
