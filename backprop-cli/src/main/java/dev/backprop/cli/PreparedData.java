@@ -44,10 +44,11 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     String labelName;
     String split;
     if (source.format() == DataSources.Format.CSV) {
-      CsvTable table = source.table();
-      all = table.toDataset(options.label, task);
-      labelName = options.label == null ? table.header().get(table.header().size() - 1)
-          : table.header().get(table.columnIndex(options.label));
+      String[] label = new String[1];
+      all = csvDataset(source.table(), options.label, task, label);
+      labelName = label[0];
+      // The table is not needed any more: without it, a large file's floats are not held twice while splitting.
+      source = new DataSources.Source(source.name(), source.format(), null, null, null, source.sha256());
     } else {
       if (task == Task.REGRESSION) {
         throw new UsageException("--task regression does not fit IDX images, whose labels are classes");
@@ -59,15 +60,19 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       test = source.test();
       labelName = "label";
     }
+    Task allTask = all.task();
+    List<String> allFeatures = all.featureNames();
+    List<String> allClasses = all.classes();
     Dataset train = all;
     if (options.testData != null) {
       test = readTestData(options.testData, all, labelName);
       split = "--test-data " + options.testData;
     } else if (test == null) {
       Splits.Split parts = Splits.split(all, options.testSplit, seed);
+      all = null; // the split copied its rows; let the whole go before scaling copies them again
       train = parts.train();
       test = parts.heldOut();
-      split = (all.task() == Task.CLASSIFICATION ? "stratified " : "random ") + options.testSplit + " of the rows";
+      split = (allTask == Task.CLASSIFICATION ? "stratified " : "random ") + options.testSplit + " of the rows";
     } else {
       split = "the source's own test set";
     }
@@ -76,27 +81,35 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
         : parseNormalization(options.normalize);
     Normalization normalization;
     if (initial != null) {
-      requireFit(initial.info(), initPath, all, options.data);
+      requireFit(initial.info(), initPath, allTask, allFeatures, allClasses, options.data);
       normalization = initial.info().normalization();
     } else {
       normalization = kind == Normalization.Kind.NONE ? Normalization.none(train.featureCount())
           : Normalization.fit(kind, train.features());
     }
-    ModelInfo info = new ModelInfo(all.task(), all.featureNames(), labelName, all.classes(), normalization, Map.of());
+    ModelInfo info = new ModelInfo(allTask, allFeatures, labelName, allClasses, normalization, Map.of());
     return new PreparedData(normalization.apply(train), normalization.apply(test), info, source, split);
   }
 
   /** Throws an input error naming the model file when the data's features, task or classes differ. */
-  private static void requireFit(ModelInfo model, Path modelPath, Dataset data, String dataName) {
-    if (model.task() == data.task() && model.featureNames().equals(data.featureNames())
-        && model.classes().equals(data.classes())) {
+  private static void requireFit(ModelInfo model, Path modelPath, Task task, List<String> featureNames,
+      List<String> classes, String dataName) {
+    if (model.task() == task && model.featureNames().equals(featureNames) && model.classes().equals(classes)) {
       return;
     }
     throw new InvalidInputException(modelPath.toString(), "", "the model does not fit the data " + dataName
         + ": the model takes " + model.featureNames().size() + " features " + abbreviate(model.featureNames())
         + " for " + model.task().id() + describeClasses(model.classes()) + ", the data has "
-        + data.featureNames().size() + " features " + abbreviate(data.featureNames()) + " for "
-        + data.task().id() + describeClasses(data.classes()));
+        + featureNames.size() + " features " + abbreviate(featureNames) + " for "
+        + task.id() + describeClasses(classes));
+  }
+
+  /** The table's dataset; {@code labelName[0]} receives the label column's name. */
+  private static Dataset csvDataset(CsvTable table, String label, Task task, String[] labelName) {
+    Dataset all = table.toDataset(label, task);
+    labelName[0] = label == null ? table.header().get(table.header().size() - 1)
+        : table.header().get(table.columnIndex(label));
+    return all;
   }
 
   private static String describeClasses(List<String> classes) {

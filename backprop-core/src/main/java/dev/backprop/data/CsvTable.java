@@ -2,27 +2,43 @@ package dev.backprop.data;
 
 import dev.backprop.InvalidInputException;
 import dev.backprop.tensor.Matrix;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 /**
- * A CSV file with a header row, held in memory as text, and its conversion to a {@link Dataset}.
+ * A CSV file with a header row, held in memory by column, and its conversion to a {@link Dataset}.
+ *
+ * <p>Storage: per column a float32 per row (NaN where the cell is not a number) and, only where needed, an int
+ * code per row into the column's distinct texts: cells that are not finite numbers always have one; numbers
+ * have one unless the column holds more than {@value CsvChunk#MAX_NUMBER_TEXTS} distinct numbers, and then
+ * {@link #text} spells them from their float. The file is parsed from its bytes, without a String per cell,
+ * in blocks of a few megabytes on several threads; the table and the first problem reported do not depend on
+ * the number of threads. Gzip-compressed files are read too.
  *
  * <p>Format (RFC 4180, UTF-8): the first non-empty line names the columns; every later record must have one
  * field per column. Fields are separated by commas and may be enclosed in double quotes ({@code ""} inside
@@ -47,32 +63,143 @@ public final class CsvTable {
   private final String source;
   private final List<String> header;
   private final Map<String, Integer> columns;
-  private final List<String[]> rows;
-  private final int[] lines;
+  private final int rowCount;
+  /** The first row of each chunk, and a last entry: the row count. */
+  private final int[] starts;
+  /** Per chunk and column, the cells' floats. */
+  private final float[][][] values;
+  /** Per chunk and column, code + 1 into {@code texts} of each cell (0: spelled from its float), or null. */
+  private final int[][][] codes;
+  /** Per chunk, the line where each row's record starts. */
+  private final int[][] lines;
+  /** Per column, its distinct texts in order of first appearance. */
+  private final String[][] texts;
+  /** Per column, whether its numbers are spelled from their floats rather than kept as texts. */
+  private final boolean[] spelled;
+  private final String sha256;
 
-  private CsvTable(String source, List<String> header, List<String[]> rows, int[] lines) {
+  private CsvTable(String source, CsvReader.Parts parts, String sha256) {
     this.source = source;
-    this.header = List.copyOf(header);
-    this.rows = rows;
-    this.lines = lines;
+    this.header = List.copyOf(parts.header());
+    this.sha256 = sha256;
     this.columns = new HashMap<>();
     for (int i = 0; i < header.size(); i++) {
       columns.put(header.get(i), i);
     }
+    List<CsvChunk> chunks = parts.chunks();
+    int n = chunks.size();
+    starts = new int[n + 1];
+    values = new float[n][][];
+    codes = new int[n][][];
+    lines = new int[n][];
+    long rows = 0;
+    for (int i = 0; i < n; i++) {
+      CsvChunk c = chunks.get(i);
+      starts[i] = (int) rows;
+      rows += c.rows;
+      if (rows > Integer.MAX_VALUE - 8) {
+        throw new InvalidInputException(source, "", "has more than " + (Integer.MAX_VALUE - 8) + " rows");
+      }
+      values[i] = c.values;
+      codes[i] = c.codes;
+      lines[i] = c.recordLines;
+      for (int r = 0; r < c.rows; r++) {
+        lines[i][r] += parts.firstLines()[i];
+      }
+    }
+    rowCount = (int) rows;
+    starts[n] = rowCount;
+    texts = new String[header.size()][];
+    spelled = new boolean[header.size()];
+    for (int col = 0; col < header.size(); col++) {
+      mergeTexts(chunks, col);
+    }
   }
 
   /**
-   * Reads a UTF-8 CSV file; the path, as given, is the source named in messages.
+   * Gives the column one list of texts over all chunks, in order of first appearance. Its numbers are spelled
+   * from their floats when any chunk stopped keeping them, or when together they have too many distinct ones,
+   * so that the choice does not depend on how the file was cut into chunks.
+   */
+  private void mergeTexts(List<CsvChunk> chunks, int col) {
+    boolean spell = false;
+    Set<String> numbers = new HashSet<>();
+    for (CsvChunk c : chunks) {
+      spell |= c.numbersDropped[col];
+      for (int k = 0; !spell && k < c.texts[col].size(); k++) {
+        if (c.texts[col].isNumeric(k) && numbers.add(c.texts[col].text(k))
+            && numbers.size() > CsvChunk.MAX_NUMBER_TEXTS) {
+          spell = true;
+        }
+      }
+    }
+    spelled[col] = spell;
+    Map<String, Integer> index = new HashMap<>();
+    List<String> distinct = new ArrayList<>();
+    for (int i = 0; i < chunks.size(); i++) {
+      CsvChunk c = chunks.get(i);
+      int[] cellCodes = c.codes[col];
+      if (cellCodes == null) {
+        continue;
+      }
+      CsvTexts local = c.texts[col];
+      int[] remap = new int[local.size() + 1];
+      for (int k = 0; k < local.size(); k++) {
+        if (!(spell && local.isNumeric(k))) {
+          String text = local.text(k);
+          Integer code = index.get(text);
+          if (code == null) {
+            code = distinct.size();
+            index.put(text, code);
+            distinct.add(text);
+          }
+          remap[k + 1] = code + 1;
+        }
+      }
+      boolean any = false;
+      for (int r = 0; r < cellCodes.length; r++) {
+        cellCodes[r] = remap[cellCodes[r]];
+        any |= cellCodes[r] != 0;
+      }
+      codes[i][col] = any ? cellCodes : null;
+    }
+    texts[col] = distinct.toArray(new String[0]);
+  }
+
+  /**
+   * Reads a UTF-8 CSV file, plain or gzip-compressed, on all processors; the path, as given, is the source
+   * named in messages.
    *
    * @throws InvalidInputException if the file cannot be read or is not a CSV table as described above
    */
   public static CsvTable read(Path file) {
+    return read(file, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Reads a UTF-8 CSV file, plain or gzip-compressed (recognised by its first bytes), parsing on
+   * {@code threads} threads; the result does not depend on their number.
+   *
+   * @throws InvalidInputException if the file cannot be read or is not a CSV table as described above
+   */
+  public static CsvTable read(Path file, int threads) {
     String source = file.toString();
     if (Files.isDirectory(file)) {
       throw new InvalidInputException(source, "", "is a directory, expected a CSV file");
     }
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return parse(source, in);
+    MessageDigest digest = sha256Digest();
+    try (InputStream raw = Files.newInputStream(file)) {
+      InputStream in = new BufferedInputStream(new DigestInputStream(raw, digest), 1 << 16);
+      in.mark(2);
+      boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+      in.reset();
+      if (gzip) {
+        in = new GZIPInputStream(in, 1 << 16);
+      }
+      CsvReader.Parts parts = readParts(source, in, threads);
+      // the digest covers the whole file, also what the parser did not need to read (a gzip trailer)
+      raw.transferTo(java.io.OutputStream.nullOutputStream());
+      return new CsvTable(source, parts, HexFormat.of().formatHex(digest.digest()));
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(source, "", "file not found");
     } catch (AccessDeniedException e) {
@@ -90,47 +217,81 @@ public final class CsvTable {
    */
   public static CsvTable parse(String source, Reader in) {
     Objects.requireNonNull(source, "source");
-    CsvParser parser = new CsvParser(source, in);
-    CsvParser.Record head = parser.next();
-    if (head == null) {
-      throw new InvalidInputException(source, "", "the file is empty; expected a header row naming the columns");
-    }
-    List<String> header = checkHeader(source, head);
-    parser.names(header);
-    List<String[]> rows = new ArrayList<>();
-    int[] lines = new int[16];
-    for (CsvParser.Record r = parser.next(); r != null; r = parser.next()) {
-      if (r.fields().length != header.size()) {
-        throw new InvalidInputException(source, "line " + r.line(),
-            "has " + count(r.fields().length, "field") + ", expected " + header.size() + " like the header");
+    StringBuilder text = new StringBuilder();
+    char[] buffer = new char[8192];
+    try {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        text.append(buffer, 0, n);
       }
-      if (rows.size() == lines.length) {
-        lines = Arrays.copyOf(lines, 2 * lines.length);
-      }
-      lines[rows.size()] = r.line();
-      rows.add(r.fields());
+    } catch (CharacterCodingException e) {
+      throw new InvalidInputException(source, "line " + (1 + lineBreaks(text)), "the text is not valid UTF-8");
+    } catch (IOException e) {
+      throw new InvalidInputException(source, "line " + (1 + lineBreaks(text)), "cannot read further: "
+          + e.getMessage());
     }
-    if (rows.isEmpty()) {
-      throw new InvalidInputException(source, "", "no data rows after the header on line " + head.line());
-    }
-    return new CsvTable(source, header, rows, Arrays.copyOf(lines, rows.size()));
+    return parse(source, text.toString().getBytes(StandardCharsets.UTF_8), 1);
   }
 
-  private static List<String> checkHeader(String source, CsvParser.Record head) {
-    String[] names = head.fields();
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].isEmpty()) {
-        throw new InvalidInputException(source, "line " + head.line() + ", column " + (i + 1),
-            "the header name is empty; every column needs a name");
-      }
-      Integer first = seen.putIfAbsent(names[i], i);
-      if (first != null) {
-        throw new InvalidInputException(source, "line " + head.line() + ", column " + (i + 1), "columns "
-            + (first + 1) + " and " + (i + 1) + " are both named '" + names[i] + "'; header names must be unique");
+  /** Parses CSV bytes (UTF-8, or gzip data of UTF-8) on {@code threads} threads. */
+  static CsvTable parse(String source, byte[] bytes, int threads) {
+    InputStream in = new ByteArrayInputStream(bytes);
+    if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+      try {
+        in = new GZIPInputStream(in);
+      } catch (IOException e) {
+        throw new InvalidInputException(source, "", "cannot read the gzip data: " + e.getMessage());
       }
     }
-    return List.of(names);
+    return new CsvTable(source, readParts(source, in, threads), null);
+  }
+
+  private static CsvReader.Parts readParts(String source, InputStream in, int threads) {
+    CsvReader.Parts parts = CsvReader.read(source, in, threads, head -> checkHeader(source, head));
+    if (parts.chunks().stream().allMatch(c -> c.rows == 0)) {
+      throw new InvalidInputException(source, "", "no data rows after the header on line " + parts.headerLine());
+    }
+    return parts;
+  }
+
+  private static MessageDigest sha256Digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static int lineBreaks(CharSequence text) {
+    int lines = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'))) {
+        lines++;
+      }
+    }
+    return lines;
+  }
+
+  private static void checkHeader(String source, CsvChunk.Header head) {
+    List<String> names = head.names();
+    int line = 1 + head.line();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).isEmpty()) {
+        throw new InvalidInputException(source, "line " + line + ", column " + (i + 1),
+            "the header name is empty; every column needs a name");
+      }
+      Integer first = seen.putIfAbsent(names.get(i), i);
+      if (first != null) {
+        throw new InvalidInputException(source, "line " + line + ", column " + (i + 1), "columns "
+            + (first + 1) + " and " + (i + 1) + " are both named '" + names.get(i) + "'; header names must be unique");
+      }
+    }
+  }
+
+  /** The hex SHA-256 of the file's bytes as stored (compressed for a gzip file), or null when not read from a file. */
+  String sha256() {
+    return sha256;
   }
 
   /** The file or dataset name used in messages. */
@@ -145,7 +306,7 @@ public final class CsvTable {
 
   /** The number of data rows (the header is not counted). */
   public int rowCount() {
-    return rows.size();
+    return rowCount;
   }
 
   /** Whether a column has exactly this header name. */
@@ -288,32 +449,50 @@ public final class CsvTable {
   }
 
   private Matrix featureMatrix(int[] featureColumns) {
-    Matrix m = Matrix.zeros(rows.size(), featureColumns.length);
+    Matrix m = Matrix.zeros(rowCount, featureColumns.length);
     float[] x = m.floats();
-    for (int r = 0, i = 0; r < rows.size(); r++) {
-      for (int c : featureColumns) {
-        x[i++] = number(r, c);
+    int k = featureColumns.length;
+    // Row by row, so that the first bad cell reported is the first in file order, as it always was.
+    for (int chunk = 0; chunk < values.length; chunk++) {
+      float[][] v = values[chunk];
+      int base = starts[chunk];
+      int n = starts[chunk + 1] - base;
+      for (int j = 0; j < k; j++) {
+        float[] column = v[featureColumns[j]];
+        for (int r = 0, i = base * k + j; r < n; r++, i += k) {
+          x[i] = column[r];
+        }
+      }
+      for (int r = 0; r < n; r++) {
+        for (int j = 0, i = (base + r) * k; j < k; j++, i++) {
+          if (!Float.isFinite(x[i])) {
+            throw cellProblem(base + r, featureColumns[j]);
+          }
+        }
       }
     }
     return m;
   }
 
   private Matrix targets(int label) {
-    Matrix m = Matrix.zeros(rows.size(), 1);
+    Matrix m = Matrix.zeros(rowCount, 1);
     float[] y = m.floats();
-    for (int r = 0; r < rows.size(); r++) {
-      if (rows.get(r)[label].isBlank()) {
-        throw new InvalidInputException(source, place(r, label), "empty label cell; every row needs a label");
+    for (int r = 0; r < rowCount; r++) {
+      if (!isNumber(r, label)) {
+        if (text(r, label).isEmpty()) {
+          throw new InvalidInputException(source, place(r, label), "empty label cell; every row needs a label");
+        }
+        throw cellProblem(r, label);
       }
-      y[r] = number(r, label);
+      y[r] = (float) number(r, label);
     }
     return m;
   }
 
   private String[] labelTexts(int label) {
-    String[] labels = new String[rows.size()];
+    String[] labels = new String[rowCount];
     for (int r = 0; r < labels.length; r++) {
-      labels[r] = rows.get(r)[label].strip();
+      labels[r] = text(r, label);
       if (labels[r].isEmpty()) {
         throw new InvalidInputException(source, place(r, label), "empty label cell; every row needs a label");
       }
@@ -321,20 +500,72 @@ public final class CsvTable {
     return labels;
   }
 
-  private float number(int row, int column) {
-    String text = rows.get(row)[column].strip();
+  /** The problem of a cell that is not a finite float32 number, in the words the reader has always used. */
+  private InvalidInputException cellProblem(int row, int column) {
+    String text = text(row, column);
     if (text.isEmpty()) {
-      throw new InvalidInputException(source, place(row, column), "empty cell, expected a number");
+      return new InvalidInputException(source, place(row, column), "empty cell, expected a number");
     }
     if (!NUMBER.matcher(text).matches()) {
       String problem = NON_FINITE.matcher(text).matches() ? "is not a finite number" : "is not a number";
-      throw new InvalidInputException(source, place(row, column), "'" + text + "' " + problem);
+      return new InvalidInputException(source, place(row, column), "'" + text + "' " + problem);
     }
-    float value = (float) Double.parseDouble(text);
-    if (Float.isInfinite(value)) {
-      throw new InvalidInputException(source, place(row, column), "'" + text + "' is outside the float32 range");
+    return new InvalidInputException(source, place(row, column), "'" + text + "' is outside the float32 range");
+  }
+
+  /**
+   * Whether the cell is a decimal number that the reader accepts as a feature: {@code [+-]?digits[.digits][e[+-]digits]}
+   * (surrounding whitespace aside) whose float32 value is finite.
+   */
+  public boolean isNumber(int row, int col) {
+    return Float.isFinite(cell(row, col));
+  }
+
+  /** The cell's float32 value, or NaN when it is not a number as {@link #isNumber} says. */
+  public double number(int row, int col) {
+    float v = cell(row, col);
+    return Float.isFinite(v) ? v : Double.NaN;
+  }
+
+  /**
+   * The cell's text: unquoted, without surrounding whitespace, "" for an empty cell. A number in a column of
+   * more than {@value CsvChunk#MAX_NUMBER_TEXTS} distinct numbers is spelled from its float32 value (an
+   * integer without a fraction, otherwise {@link Float#toString}), not necessarily as the file wrote it.
+   */
+  public String text(int row, int col) {
+    int chunk = chunkOf(row);
+    int[] c = codes[chunk][col];
+    int code = c == null ? 0 : c[row - starts[chunk]];
+    if (code != 0) {
+      return texts[col][code - 1];
     }
-    return value;
+    return spell(values[chunk][col][row - starts[chunk]]);
+  }
+
+  private static String spell(float v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15f) {
+      return Long.toString((long) v);
+    }
+    return Float.toString(v);
+  }
+
+  private float cell(int row, int col) {
+    Objects.checkIndex(col, header.size());
+    int chunk = chunkOf(row);
+    return values[chunk][col][row - starts[chunk]];
+  }
+
+  private int chunkOf(int row) {
+    Objects.checkIndex(row, rowCount);
+    int i = Arrays.binarySearch(starts, 0, starts.length - 1, row);
+    if (i < 0) {
+      return -i - 2;
+    }
+    // chunks without rows share their start with the next one
+    while (starts[i + 1] == row) {
+      i++;
+    }
+    return i;
   }
 
   private static Task inferTask(String[] labels) {
@@ -367,7 +598,8 @@ public final class CsvTable {
   }
 
   private String place(int row, int column) {
-    return "line " + lines[row] + ", column " + (column + 1) + " (" + header.get(column) + ")";
+    int chunk = chunkOf(row);
+    return "line " + lines[chunk][row - starts[chunk]] + ", column " + (column + 1) + " (" + header.get(column) + ")";
   }
 
   private static String count(int n, String noun) {

@@ -101,7 +101,7 @@ public final class DataSources {
           + "built-in name (" + String.join(", ", BUILT_IN) + ")");
     }
     CsvTable table = CsvTable.read(path);
-    return new Source(spec, Format.CSV, table, null, null, sha256(path));
+    return new Source(spec, Format.CSV, table, null, null, table.sha256());
   }
 
   private static Source bundledCsv(String name) {
@@ -115,8 +115,7 @@ public final class DataSources {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    CsvTable table = CsvTable.parse(name, new InputStreamReader(new java.io.ByteArrayInputStream(bytes),
-        StandardCharsets.UTF_8));
+    CsvTable table = CsvTable.parse(name, bytes, Runtime.getRuntime().availableProcessors());
     return new Source(name, Format.CSV, table, null, null, hex(digest().digest(bytes)));
   }
 

@@ -1,0 +1,360 @@
+package dev.backprop.data;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One piece of a CSV file that starts at a record boundary, parsed straight from its UTF-8 bytes into columns:
+ * a float per cell (NaN where the cell is not a number) and, where the text is needed, a code into the column's
+ * {@link CsvTexts}. Lines are counted from the chunk's start; the reader adds the lines of earlier chunks.
+ *
+ * <p>A problem does not throw here: the chunk stops at its first problem and keeps it, so that the reader can
+ * report the first one in file order, whichever thread found it.
+ */
+final class CsvChunk {
+  /**
+   * Above this many distinct numbers in a column of a chunk, its numbers are no longer kept as texts (their
+   * text is then the float's own spelling): a column of measurements would otherwise keep every cell twice.
+   */
+  static final int MAX_NUMBER_TEXTS = 1000;
+
+  /** A problem at a line counted from the chunk's start; column -1 when the problem is the whole line. */
+  record Problem(int line, int column, String message) {
+  }
+
+  private final byte[] b;
+  private final int end;
+  private final int columns;
+  private int p;
+  private int line;
+
+  int rows;
+  float[][] values;
+  /** Per column, code + 1 of each row's text (0: the number's own spelling); null when no row needs one. */
+  int[][] codes;
+  CsvTexts[] texts;
+  boolean[] numbersDropped;
+  /** Per row, the line where its record starts, counted from the chunk's start (0 for its first line). */
+  int[] recordLines;
+  int lines;
+  Problem problem;
+
+  // the field last scanned: its (unescaped, not yet trimmed) content and where it opened
+  private byte[] fieldBytes;
+  private int fieldFrom;
+  private int fieldTo;
+  private boolean fieldNonAscii;
+  private int fieldLine;
+  private byte[] scratch = new byte[64];
+
+  private CsvChunk(byte[] b, int from, int end, int columns) {
+    this.b = b;
+    this.p = from;
+    this.end = end;
+    this.columns = columns;
+  }
+
+  /** The header: its fields as written (unquoted ones stripped), or a problem, or null when the bytes end first. */
+  record Header(List<String> names, int line, int end, int lines, Problem problem) {
+  }
+
+  /**
+   * Parses the header record at the start of the input (after a byte order mark and empty lines). Returns null
+   * when {@code b[0, end)} ends inside the header and more input follows ({@code atEof} false).
+   */
+  static Header header(byte[] b, int end, boolean atEof) {
+    CsvChunk c = new CsvChunk(b, 0, end, 0);
+    if (end >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF) {
+      c.p = 3;
+    }
+    c.skipEmptyLines();
+    if (c.p == end) {
+      return atEof ? new Header(null, c.line, end, c.line, null) : null;
+    }
+    int start = c.line;
+    List<String> names = new ArrayList<>();
+    while (true) {
+      boolean quoted = c.field(names.size());
+      if (c.problem != null) {
+        return c.p == end && !atEof ? null : new Header(null, start, c.p, c.line, c.problem);
+      }
+      String name = c.fieldString(false);
+      if (c.problem != null) {
+        return new Header(null, start, c.p, c.line, c.problem);
+      }
+      names.add(quoted ? name : name.strip());
+      if (c.p < end && b[c.p] == ',') {
+        c.p++;
+        continue;
+      }
+      break;
+    }
+    if (c.p == end && !atEof) {
+      return null;
+    }
+    c.endLine();
+    return new Header(names, start, c.p, c.line, null);
+  }
+
+  /** Parses the records in {@code b[from, end)}, which starts at a record boundary. */
+  static CsvChunk parse(byte[] b, int from, int end, int columns) {
+    CsvChunk c = new CsvChunk(b, from, end, columns);
+    c.records();
+    return c;
+  }
+
+  private void records() {
+    // Every record but the last ends with a line feed, so this many rows fit: no array grows or is copied.
+    int capacity = p < end && b[end - 1] != '\n' ? 1 : 0;
+    for (int i = p; i < end; i++) {
+      if (b[i] == '\n') {
+        capacity++;
+      }
+    }
+    values = new float[columns][capacity];
+    codes = new int[columns][];
+    texts = new CsvTexts[columns];
+    numbersDropped = new boolean[columns];
+    recordLines = new int[capacity];
+    for (int c = 0; c < columns; c++) {
+      texts[c] = new CsvTexts();
+    }
+    while (true) {
+      skipEmptyLines();
+      if (p >= end) {
+        break;
+      }
+      if (rows == recordLines.length) {
+        grow();
+      }
+      int recordLine = line;
+      int field = 0;
+      while (true) {
+        field(field);
+        if (problem != null) {
+          return;
+        }
+        if (field < columns) {
+          cell(field);
+          if (problem != null) {
+            return;
+          }
+        }
+        field++;
+        if (p < end && b[p] == ',') {
+          p++;
+          continue;
+        }
+        break;
+      }
+      endLine();
+      if (field != columns) {
+        problem = new Problem(recordLine, -1, "has " + field + " field" + (field == 1 ? "" : "s") + ", expected "
+            + columns + " like the header");
+        return;
+      }
+      recordLines[rows++] = recordLine;
+    }
+    lines = line;
+    trim();
+  }
+
+  private void skipEmptyLines() {
+    while (p < end && (b[p] == '\n' || b[p] == '\r')) {
+      endLine();
+    }
+  }
+
+  /** Consumes a line end (LF, CRLF or a lone CR) if there is one. */
+  private void endLine() {
+    if (p < end) {
+      if (b[p] == '\r' && p + 1 < end && b[p + 1] == '\n') {
+        p++;
+      }
+      p++;
+      line++;
+    }
+    lines = line;
+  }
+
+  /** Scans one field at p; returns whether it was quoted. Leaves p at the comma, line end or end. */
+  private boolean field(int column) {
+    fieldLine = line;
+    fieldNonAscii = false;
+    if (p < end && b[p] == '"') {
+      quoted(column);
+      return true;
+    }
+    int start = p;
+    boolean nonAscii = false;
+    byte c;
+    while (p < end && (c = b[p]) != ',' && c != '\n' && c != '\r') {
+      nonAscii |= c < 0;
+      p++;
+    }
+    fieldBytes = b;
+    fieldFrom = start;
+    fieldTo = p;
+    fieldNonAscii = nonAscii;
+    return false;
+  }
+
+  private void quoted(int column) {
+    int openLine = line;
+    p++;
+    int start = p;
+    boolean escapes = false;
+    boolean nonAscii = false;
+    while (true) {
+      if (p >= end) {
+        problem = new Problem(openLine, column,
+            "the quoted field that opens on this line is never closed; expected a closing '\"'");
+        return;
+      }
+      byte c = b[p];
+      if (c == '"') {
+        if (p + 1 < end && b[p + 1] == '"') {
+          escapes = true;
+          p += 2;
+          continue;
+        }
+        break;
+      }
+      if (c == '\n' || (c == '\r' && (p + 1 >= end || b[p + 1] != '\n'))) {
+        line++;
+      }
+      nonAscii |= c < 0;
+      p++;
+    }
+    int close = p++;
+    while (p < end && (b[p] == ' ' || b[p] == '\t')) {
+      p++;
+    }
+    if (p < end && b[p] != ',' && b[p] != '\n' && b[p] != '\r') {
+      String found = charAt(p);
+      problem = found == null ? notUtf8(line) : new Problem(line, column, "unexpected '" + found
+          + "' after a closing quote; expected a comma or the end of the line (write a quote inside a"
+          + " quoted field as \"\")");
+      return;
+    }
+    if (escapes) {
+      if (scratch.length < close - start) {
+        scratch = new byte[Math.max(2 * scratch.length, close - start)];
+      }
+      int n = 0;
+      for (int i = start; i < close; i++) {
+        scratch[n++] = b[i];
+        if (b[i] == '"') {
+          i++;
+        }
+      }
+      fieldBytes = scratch;
+      fieldFrom = 0;
+      fieldTo = n;
+    } else {
+      fieldBytes = b;
+      fieldFrom = start;
+      fieldTo = close;
+    }
+    fieldNonAscii = nonAscii;
+  }
+
+  /** The field's text as a String, checked as UTF-8; unstripped. */
+  private String fieldString(boolean unused) {
+    if (fieldNonAscii && Utf8.firstInvalid(fieldBytes, fieldFrom, fieldTo) >= 0) {
+      problem = notUtf8(fieldLine);
+      return null;
+    }
+    return new String(fieldBytes, fieldFrom, fieldTo - fieldFrom, StandardCharsets.UTF_8);
+  }
+
+  /** Stores the field last scanned as row {@code rows}'s cell of {@code column}. */
+  private void cell(int column) {
+    byte[] t = fieldBytes;
+    int from = fieldFrom;
+    int to = fieldTo;
+    if (fieldNonAscii) {
+      // Unicode whitespace is stripped as String.strip does; such cells are rare enough to go through a String.
+      String text = fieldString(false);
+      if (text == null) {
+        return;
+      }
+      t = text.strip().getBytes(StandardCharsets.UTF_8);
+      from = 0;
+      to = t.length;
+    } else {
+      while (from < to && isSpace(t[from])) {
+        from++;
+      }
+      while (to > from && isSpace(t[to - 1])) {
+        to--;
+      }
+    }
+    float value = (float) CsvNumbers.parse(t, from, to);
+    values[column][rows] = value;
+    boolean finite = Float.isFinite(value);
+    if (finite && numbersDropped[column]) {
+      return;
+    }
+    int code = texts[column].intern(t, from, to, finite);
+    int[] c = codes[column];
+    if (c == null || rows >= c.length) {
+      // grown as needed: a column of numbers usually stops keeping texts after about a thousand rows
+      int length = c == null ? 1024 : 2 * c.length;
+      c = codes[column] = Arrays.copyOf(c == null ? new int[0] : c, Math.min(values[column].length, Math.max(length, rows + 1)));
+    }
+    c[rows] = code + 1;
+    if (texts[column].numericSize() > MAX_NUMBER_TEXTS) {
+      numbersDropped[column] = true;
+    }
+  }
+
+  /** Whitespace as Character.isWhitespace sees it, among ASCII bytes. */
+  private static boolean isSpace(byte c) {
+    return c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
+  }
+
+  /** The character that starts at byte i, or null if the bytes there are not UTF-8. */
+  private String charAt(int i) {
+    if (b[i] >= 0) {
+      return String.valueOf((char) b[i]);
+    }
+    int n = (b[i] & 0xE0) == 0xC0 ? 2 : (b[i] & 0xF0) == 0xE0 ? 3 : (b[i] & 0xF8) == 0xF0 ? 4 : 1;
+    int to = Math.min(end, i + n);
+    if (Utf8.firstInvalid(b, i, to) >= 0 || to - i != n) {
+      return null;
+    }
+    return new String(b, i, n, StandardCharsets.UTF_8);
+  }
+
+  private static Problem notUtf8(int line) {
+    return new Problem(line, -1, "the text is not valid UTF-8");
+  }
+
+  private void grow() {
+    // only when lone CRs end the lines
+    int capacity = Math.max(16, 2 * recordLines.length);
+    recordLines = Arrays.copyOf(recordLines, capacity);
+    for (int c = 0; c < columns; c++) {
+      values[c] = Arrays.copyOf(values[c], capacity);
+    }
+  }
+
+  /** Cuts the arrays to the rows, and drops the codes of a column whose every text is its number's spelling. */
+  private void trim() {
+    if (recordLines.length != rows) {
+      recordLines = Arrays.copyOf(recordLines, rows);
+    }
+    for (int c = 0; c < columns; c++) {
+      if (values[c].length != rows) {
+        values[c] = Arrays.copyOf(values[c], rows);
+      }
+      if (codes[c] != null) {
+        codes[c] = numbersDropped[c] && texts[c].numericSize() == texts[c].size() ? null
+            : codes[c].length == rows ? codes[c] : Arrays.copyOf(codes[c], rows);
+      }
+    }
+  }
+}
