@@ -58,6 +58,9 @@ final class Endpoints implements HttpHandler {
     stopping = true;
   }
 
+  /** The exchange whose body this thread's handler has read (attributes of an exchange are shared in JDK 17). */
+  private final ThreadLocal<HttpExchange> bodyRead = new ThreadLocal<>();
+
   @Override
   public void handle(HttpExchange exchange) {
     long start = System.nanoTime();
@@ -69,12 +72,16 @@ final class Endpoints implements HttpHandler {
     String failure = "";
     try {
       Response response = respond(exchange, method);
+      if (!response.close() && !drainBody(exchange)) {
+        response = response.closing();
+      }
       status = response.status();
       bytes = send(exchange, response);
     } catch (IOException e) {
       // The client went away or the timeout closed the connection: nothing can be answered.
       failure = " (connection closed: " + e.getMessage() + ")";
     } finally {
+      bodyRead.remove();
       exchange.close();
       finished.run();
       double ms = (System.nanoTime() - start) / 1e6;
@@ -204,6 +211,7 @@ final class Endpoints implements HttpHandler {
    * read, or once a body without a declared length passes the limit.
    */
   private String body(HttpExchange exchange) throws IOException {
+    bodyRead.set(exchange);
     String declared = exchange.getRequestHeaders().getFirst("Content-Length");
     if (declared != null) {
       long length;
@@ -228,6 +236,29 @@ final class Endpoints implements HttpHandler {
     } catch (CharacterCodingException e) {
       throw new HttpError(400, "the request body is not valid UTF-8 text");
     }
+  }
+
+  /**
+   * Reads what an answer before the body (a 404, a 405) left of the request, so that the connection can serve the
+   * client's next request; false when more than the body cap is left, and the connection must close. The JDK's
+   * server would otherwise close it silently (its drain amount is 0 here, for the 413 that reads nothing), and a
+   * client reusing it would find it dead.
+   */
+  private boolean drainBody(HttpExchange exchange) throws IOException {
+    if (bodyRead.get() == exchange) {
+      return true;
+    }
+    InputStream in = exchange.getRequestBody();
+    byte[] buffer = new byte[8192];
+    long left = maxBodyBytes;
+    while (left >= 0) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left + 1));
+      if (n < 0) {
+        return true;
+      }
+      left -= n;
+    }
+    return false;
   }
 
   private HttpError tooLarge(String size) {

@@ -218,6 +218,18 @@ class ModelServerTest {
   }
 
   @Test
+  void anAnswerBeforeTheBodyLeavesTheConnectionUsable() throws Exception {
+    // a 404 or 405 is decided before the body is read; the connection the client keeps must still serve the next
+    // request (the server reads the rest of such a body, or says Connection: close)
+    for (int i = 0; i < 50; i++) {
+      error(404, post("/v2/models/nope/infer", infer(ROWS)));
+      assertEquals(200, post("/v2/models/iris/infer", infer(ROWS)).statusCode(), "request " + i);
+      error(405, post("/v2/models/iris", infer(ROWS)));
+      assertEquals(200, post("/v2/models/iris/infer", infer(ROWS)).statusCode(), "request " + i);
+    }
+  }
+
+  @Test
   void unknownModelsAndPathsAre404WrongMethods405() throws Exception {
     assertTrue(error(404, post("/v2/models/nope/infer", infer(ROWS))).contains("this server has iris, reg"));
     error(404, get("/v2/models/nope"));
