@@ -26,11 +26,13 @@ class ReproducibleModelTest {
   /**
    * SHA-256 of the tensor bytes of the run above, by kernel. The scalar kernels sum in a fixed order on any
    * CPU; the vector kernels' order depends on the number of float lanes of the CPU, so a CPU with another
-   * width has its own (unrecorded) value.
+   * width has its own (unrecorded) value. The 16-lane value was recorded with the code of before the network, the
+   * objective and the kernels were restructured, on an AVX-512 machine: for this run it equals the 8-lane one.
    */
   private static final Map<String, String> EXPECTED = Map.of(
       "scalar", "55451877e255107079f13429b285872c7a0e2a6fc6905b973f8b502366fcb62e",
-      "vector (8 float lanes)", "9c08b76b9646a73f5dee669d8d39e531bf63a759ec43c99abdcb109548e32128");
+      "vector (8 float lanes)", "9c08b76b9646a73f5dee669d8d39e531bf63a759ec43c99abdcb109548e32128",
+      "vector (16 float lanes)", "9c08b76b9646a73f5dee669d8d39e531bf63a759ec43c99abdcb109548e32128");
 
   @Test
   void tensorBytesAreTheSameWithOneAndTwoThreadsAndOnEveryJdk(@TempDir Path dir) throws Exception {
