@@ -6,6 +6,7 @@ import dev.backprop.internal.kernel.InferenceKernels.PackedDense;
 import dev.backprop.internal.kernel.Kernels;
 import dev.backprop.nn.Network;
 import dev.backprop.nn.activation.Activation;
+import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
 import java.util.List;
 
@@ -24,6 +25,8 @@ final class Inference {
   private final PackedDense[] layers;
   private final Activation[] activations;
   private final Normalization normalization;
+  private final double[] offset;
+  private final double[] scale;
   private final ThreadLocal<Buffers> kept = new ThreadLocal<>();
 
   Inference(Network network, Normalization normalization) {
@@ -38,6 +41,8 @@ final class Inference {
       activations[l] = b.activation();
     }
     this.normalization = normalization;
+    this.offset = normalization.offset().clone();
+    this.scale = normalization.scale().clone();
   }
 
   /** The outputs for raw feature rows, in a new matrix. */
@@ -48,7 +53,11 @@ final class Inference {
     for (int from = 0; from < n || from == 0; from += CHUNK_ROWS) {
       int rows = Math.min(CHUNK_ROWS, n - from);
       Buffers b = buffers(rows);
-      normalization.apply(features, from, b.x);
+      if (features.dtype() == DType.FLOAT32) {
+        kernels.scale(features.floats(), from, rows, offset, scale, b.x.floats());
+      } else {
+        normalization.apply(features, from, b.x);
+      }
       Matrix z = logits(b);
       Matrix a = n <= CHUNK_ROWS ? out : Matrix.zeros(rows, outputs);
       activations[layers.length - 1].forward(z, a);

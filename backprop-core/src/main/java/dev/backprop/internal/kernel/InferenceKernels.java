@@ -24,6 +24,13 @@ public interface InferenceKernels {
   void forward(PackedDense layer, float[] x, int rows, float[] z);
 
   /**
+   * out[r][j] = (float) ((x[from + r][j] - offset[j]) / scale[j]) for r &lt; rows and j &lt; d (d = offset.length),
+   * rows of x being d floats: feature scaling as {@code Normalization.apply} computes it, in float64 and
+   * rounded once, so every implementation gives its bits.
+   */
+  void scale(float[] x, int from, int rows, double[] offset, double[] scale, float[] out);
+
+  /**
    * A dense layer's weights and bias as an {@link InferenceKernels} implementation lays them out: immutable once
    * made, shared by the threads that predict.
    */

@@ -13,6 +13,17 @@ final class ScalarInference implements InferenceKernels {
   }
 
   @Override
+  public void scale(float[] x, int from, int rows, double[] offset, double[] scale, float[] out) {
+    int d = offset.length;
+    for (int r = 0; r < rows; r++) {
+      int xRow = (from + r) * d;
+      for (int j = 0; j < d; j++) {
+        out[r * d + j] = (float) ((x[xRow + j] - offset[j]) / scale[j]);
+      }
+    }
+  }
+
+  @Override
   public void forward(PackedDense layer, float[] x, int rows, float[] z) {
     int in = layer.in;
     int out = layer.out;

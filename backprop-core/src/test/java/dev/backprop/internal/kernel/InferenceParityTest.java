@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.backprop.SeededRandom;
+import dev.backprop.data.Normalization;
+import dev.backprop.tensor.Matrix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,6 +79,29 @@ class InferenceParityTest {
       assertArrayEquals(one, two);
     } finally {
       Kernels.useThreads(before);
+    }
+  }
+
+  @Test
+  void scalingEqualsNormalizationApply() {
+    SeededRandom random = SeededRandom.derive(SEED, 99);
+    for (int d : new int[] {1, 7, 8, 17, 784}) {
+      int rows = 5;
+      Matrix x = Matrix.zeros(rows + 2, d);
+      for (int i = 0; i < x.size(); i++) {
+        x.setFlat(i, random.nextDouble(-300, 300));
+      }
+      Normalization norm = Normalization.fit(Normalization.Kind.STANDARD, x);
+      Matrix expected = norm.apply(x);
+      float[] want = Arrays.copyOfRange(expected.floats(), 2 * d, (rows + 2) * d);
+      float[] scalar = new float[rows * d];
+      new ScalarInference().scale(x.floats(), 2, rows, norm.offset(), norm.scale(), scalar);
+      assertArrayEquals(want, scalar, "scalar scaling of " + d + " features");
+      if (vectorModule()) {
+        float[] vector = new float[rows * d];
+        new VectorInference().scale(x.floats(), 2, rows, norm.offset(), norm.scale(), vector);
+        assertArrayEquals(want, vector, "vector scaling of " + d + " features");
+      }
     }
   }
 
