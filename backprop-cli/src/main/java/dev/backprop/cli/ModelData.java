@@ -45,7 +45,10 @@ final class ModelData {
     return info.normalization().apply(data);
   }
 
-  /** The scaled feature rows of {@code spec} for {@code model} (a label column is not needed). */
+  /**
+   * The feature rows of {@code spec} for {@code model}, as the model's data had them (before scaling, which
+   * {@link Model#predict} does); a label column is not needed.
+   */
   static Matrix features(Model model, String spec) {
     ModelInfo info = model.info();
     DataSources.Source source = DataSources.open(spec);
@@ -57,7 +60,7 @@ final class ModelData {
       requireFeatures(model, spec, d.featureCount());
       x = d.features();
     }
-    return info.normalization().apply(x);
+    return x;
   }
 
   private static void requireFeatures(Model model, String spec, int features) {

@@ -45,7 +45,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     Model m = ModelFile.load(model);
     Matrix x = ModelData.features(m, data);
-    Matrix outputs = Evaluation.predict(m.network(), x);
+    Matrix outputs = m.predict(x);
     String csv = toCsv(m, outputs);
     if (out == null) {
       spec.commandLine().getOut().print(csv);

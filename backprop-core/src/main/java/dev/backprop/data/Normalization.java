@@ -108,6 +108,24 @@ public record Normalization(Kind kind, double[] offset, double[] scale) {
     return out;
   }
 
+  /**
+   * Rows [from, from + out.rows()) of {@code features}, scaled into {@code out} (float32), with the arithmetic of
+   * {@link #apply(Matrix)}.
+   */
+  public void apply(Matrix features, int from, Matrix out) {
+    int d = offset.length;
+    if (features.cols() != d || out.cols() != d) {
+      throw new IllegalArgumentException("the data has " + features.cols() + " features, the scaling was fitted on "
+          + d);
+    }
+    float[] o = out.floats();
+    for (int i = 0; i < out.rows(); i++) {
+      for (int j = 0; j < d; j++) {
+        o[i * d + j] = (float) ((features.get(from + i, j) - offset[j]) / scale[j]);
+      }
+    }
+  }
+
   /** The dataset with its features scaled. */
   public Dataset apply(Dataset data) {
     return kind == Kind.NONE ? data : data.withFeatures(apply(data.features()));

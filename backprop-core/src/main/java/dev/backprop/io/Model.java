@@ -3,6 +3,7 @@ package dev.backprop.io;
 import dev.backprop.data.Task;
 import dev.backprop.loss.Loss;
 import dev.backprop.nn.Network;
+import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
 import dev.backprop.train.Evaluation;
 import dev.backprop.train.Objective;
@@ -12,14 +13,16 @@ import java.util.Objects;
  * What a model file holds: a trained network, the loss it was trained with, and its {@link ModelInfo} (what was
  * fitted on the data, such as the feature scaling and the class names, and how the model was made).
  *
- * <p>{@link #predict} is safe for concurrent callers: each thread runs the network through workspaces of its
- * own over the same (read-only) parameters. Training the network while others predict is not.
+ * <p>{@link #predict} is safe for concurrent callers: the first call packs the weights once for the prediction
+ * kernels, and each thread then runs them through workspaces of its own. It reads the weights as they are at that
+ * first call: to predict with a network trained further, make a new Model of it.
  */
 public final class Model {
   private final Network network;
   private final Loss loss;
   private final ModelInfo info;
   private final ThreadLocal<Network> views;
+  private volatile Inference inference;
 
   public Model(Network network, Loss loss, ModelInfo info) {
     this.network = Objects.requireNonNull(network, "network");
@@ -63,7 +66,24 @@ public final class Model {
       throw new IllegalArgumentException("the rows have " + features.cols() + " features, the model takes "
           + network.inputSize());
     }
-    return Evaluation.predict(views.get(), info.normalization().apply(features));
+    if (network.dtype() != DType.FLOAT32) {
+      return Evaluation.predict(views.get(), info.normalization().apply(features));
+    }
+    return inference().predict(features);
+  }
+
+  /** The prediction path, its weights packed at the first prediction. */
+  private Inference inference() {
+    Inference i = inference;
+    if (i == null) {
+      synchronized (this) {
+        if (inference == null) {
+          inference = new Inference(network, info.normalization());
+        }
+        i = inference;
+      }
+    }
+    return i;
   }
 
   /** e.g. {@code 64 -> 32 relu -> 10 softmax, cross-entropy}. */

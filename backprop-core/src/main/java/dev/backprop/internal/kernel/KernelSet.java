@@ -5,9 +5,10 @@ package dev.backprop.internal.kernel;
  * kernels, which run on the calling thread).
  */
 record KernelSet(String name, ProductKernels products, ElementwiseKernels elementwise, UpdateKernels updates,
-    ComputePool pool) {
+    InferenceKernels inference, ComputePool pool) {
   /** The plain loops: the fallback and the reference. */
   static KernelSet scalar() {
-    return new KernelSet("scalar", new ScalarProducts(), new ScalarElementwise(), new ScalarUpdates(), null);
+    return new KernelSet("scalar", new ScalarProducts(), new ScalarElementwise(), new ScalarUpdates(),
+        new ScalarInference(), null);
   }
 }

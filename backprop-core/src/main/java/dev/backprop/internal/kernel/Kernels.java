@@ -47,6 +47,11 @@ public final class Kernels {
     return chosen().updates();
   }
 
+  /** The products of prediction, over weights packed once. */
+  public static InferenceKernels inference() {
+    return chosen().inference();
+  }
+
   /** A short description of the kernels in use, e.g. {@code vector (8 float lanes, 6 x 16 tiles, 2 threads)}. */
   public static String name() {
     return chosen().name();

@@ -10,6 +10,6 @@ final class VectorSupport {
   /** The Vector API kernels on {@code pool}. */
   static KernelSet create(ComputePool pool) {
     return new KernelSet(VectorProducts.describe(pool.threads()), new VectorProducts(pool),
-        new VectorElementwise(pool), new VectorUpdates(pool), pool);
+        new VectorElementwise(pool), new VectorUpdates(pool), new VectorInference(), pool);
   }
 }
