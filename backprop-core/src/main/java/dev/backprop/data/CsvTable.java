@@ -292,7 +292,7 @@ public final class CsvTable {
     float[] x = m.floats();
     for (int r = 0, i = 0; r < rows.size(); r++) {
       for (int c : featureColumns) {
-        x[i++] = number(r, c);
+        x[i++] = checkedNumber(r, c);
       }
     }
     return m;
@@ -305,7 +305,7 @@ public final class CsvTable {
       if (rows.get(r)[label].isBlank()) {
         throw new InvalidInputException(source, place(r, label), "empty label cell; every row needs a label");
       }
-      y[r] = number(r, label);
+      y[r] = checkedNumber(r, label);
     }
     return m;
   }
@@ -321,7 +321,7 @@ public final class CsvTable {
     return labels;
   }
 
-  private float number(int row, int column) {
+  private float checkedNumber(int row, int column) {
     String text = rows.get(row)[column].strip();
     if (text.isEmpty()) {
       throw new InvalidInputException(source, place(row, column), "empty cell, expected a number");
@@ -373,4 +373,24 @@ public final class CsvTable {
   private static String count(int n, String noun) {
     return n + " " + noun + (n == 1 ? "" : "s");
   }
+
+  // ---- Cell accessors: the only way the schema and encoder read cells (begin) ----
+  // A simple implementation over the String rows; the compact storage re-implements exactly these signatures.
+
+  /** Whether the cell holds a decimal number as {@link #toDataset} accepts it (after trimming). */
+  public boolean isNumber(int row, int col) {
+    return NUMBER.matcher(rows.get(row)[col].strip()).matches();
+  }
+
+  /** The cell's number, or NaN when it is not a number as {@link #isNumber} decides. */
+  public double number(int row, int col) {
+    String text = rows.get(row)[col].strip();
+    return NUMBER.matcher(text).matches() ? Double.parseDouble(text) : Double.NaN;
+  }
+
+  /** The cell's text, unquoted and trimmed; "" for an empty cell. */
+  public String text(int row, int col) {
+    return rows.get(row)[col].strip();
+  }
+  // ---- Cell accessors (end) ----
 }
