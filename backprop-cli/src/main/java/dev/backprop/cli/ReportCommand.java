@@ -72,6 +72,9 @@ final class ReportCommand implements Callable<Integer> {
       s.put("classes", String.join(", ", m.info().classes()));
     }
     s.put("normalization", m.info().normalization().kind().id());
+    if (m.info().schema() != null) {
+      s.put("columns", m.info().schema().describe());
+    }
     s.putAll(m.info().provenance());
     return s;
   }

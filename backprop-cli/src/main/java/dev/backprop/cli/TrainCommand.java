@@ -668,7 +668,8 @@ final class TrainCommand implements Callable<Integer> {
   private Map<String, Object> metrics(History history, Evaluation test, double seconds, double samplesPerSecond) {
     Map<String, Object> m = new LinkedHashMap<>();
     EpochResult last = history.last();
-    m.put("epochs", epochs);
+    // the adaptive defaults report the epochs run; an explicit --epochs is reported as given, as before
+    m.put("epochs", epochsGiven == null && epochs == ADAPTIVE_MAX_EPOCHS ? history.epochs().size() : epochs);
     m.put("train_loss", last == null ? null : finiteOrNull(last.trainLoss()));
     m.put("test_loss", finiteOrNull(test.loss()));
     if (test.classification() != null) {
