@@ -223,6 +223,21 @@ final class TrainCommand implements Callable<Integer> {
         : initialNetwork(initial);
     Loss loss = initial == null ? Networks.loss(network, train) : initial.loss();
     PrintWriter progress = common.json ? spec.commandLine().getErr() : stdout;
+    Trainer trainer = new Trainer(config);
+    if (checkpoints != null) {
+      trainer.checkpoints(CheckpointFile.store(checkpoints), checkpointEvery);
+    } else {
+      trainer.checkpoints(CheckpointFile.store(interruptFolder()), Trainer.ONLY_WHEN_STOPPED);
+    }
+    if (resumed != null) {
+      trainer.resumeFrom(resumed);
+    }
+    Progress bar = quiet ? null : Progress.create(progress, train.size());
+    if (bar != null) {
+      trainer.addListener(bar);
+    }
+    StopSignals.install(trainer, spec.commandLine().getErr());
+    // the header comes once Ctrl-C is handled: a script that signals on seeing it never kills the JVM outright
     if (!quiet) {
       progress.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d training rows, %,d test rows%n", net.describe() + ", " + loss.name(),
           net.parameterCount(), data.data, train.size(), prepared.test().size());
@@ -244,20 +259,6 @@ final class TrainCommand implements Callable<Integer> {
         progress.printf(Locale.ROOT, "resuming after epoch %d from %s%n", resumed.epoch(), resume);
       }
     }
-    Trainer trainer = new Trainer(config);
-    if (checkpoints != null) {
-      trainer.checkpoints(CheckpointFile.store(checkpoints), checkpointEvery);
-    } else {
-      trainer.checkpoints(CheckpointFile.store(interruptFolder()), Trainer.ONLY_WHEN_STOPPED);
-    }
-    if (resumed != null) {
-      trainer.resumeFrom(resumed);
-    }
-    Progress bar = quiet ? null : Progress.create(progress, train.size());
-    if (bar != null) {
-      trainer.addListener(bar);
-    }
-    StopSignals.install(trainer, spec.commandLine().getErr());
     History history;
     try {
       history = fit(trainer, net, loss, train, validation, scaledTest);
