@@ -39,7 +39,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Model m = ModelFile.load(model);
-    Evaluation e = Evaluation.of(m.network(), m.loss(), ModelData.labelled(m, data));
+    Evaluation e = Evaluation.of(m.network(), m.loss(), ModelData.labelled(m, data, spec.commandLine().getErr()));
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {
       out.println(Json.writePretty(toJson(e)));

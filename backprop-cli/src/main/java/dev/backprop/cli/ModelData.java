@@ -7,6 +7,13 @@ import dev.backprop.data.Splits;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelInfo;
 import dev.backprop.tensor.Matrix;
+import dev.backprop.data.CsvTable;
+import dev.backprop.data.TableSchema;
+import dev.backprop.data.TabularData;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 
 /** Data read to fit a saved model: its features by name, its label and classes, its normalisation. */
@@ -18,16 +25,23 @@ final class ModelData {
    * test part: Fashion-MNIST's own test set, or for the bundled CSV data (digits, iris, diabetes) the same
    * held-out rows as training (the split is recomputed from the seed and share recorded in the model).
    */
-  static Dataset labelled(Model model, String spec) {
-    return labelled(model, spec, DataSources.open(spec));
+  static Dataset labelled(Model model, String spec, PrintWriter err) {
+    return labelled(model, spec, DataSources.open(spec), err);
   }
 
   /** The same, from the already opened {@code source} of {@code spec}. */
-  static Dataset labelled(Model model, String spec, DataSources.Source source) {
+  static Dataset labelled(Model model, String spec, DataSources.Source source, PrintWriter err) {
     ModelInfo info = model.info();
     Dataset data;
     if (source.format() == DataSources.Format.CSV) {
-      data = source.table().toDataset(info.featureNames(), info.labelName(), info.task(), info.classes());
+      CsvTable table = source.table();
+      TableSchema encoder = info.encoder();
+      // the feature columns first: a file that is not the model's names the columns it lacks
+      TableSchema.Encoded encoded = encoder.encode(table);
+      TabularData.Labels labels = TabularData.forModel(table, info.labelName(), info.task(), info.classes(),
+          new HashSet<>(encoder.naValues()));
+      notices(err, table.source(), encoded, labels.missing());
+      data = TabularData.dataset(table.source(), encoder, encoded.features(), labels);
       Map<String, Object> p = info.provenance();
       if (DataSources.isBuiltIn(spec) && spec.equals(p.get("data")) && p.get("test_split") instanceof Number
           && p.get("seed") instanceof Number) {
@@ -50,17 +64,50 @@ final class ModelData {
    * {@link Model#predict} does); a label column is not needed.
    */
   static Matrix features(Model model, String spec) {
+    return model.info().normalization().apply(rawFeatures(model, spec, null));
+  }
+
+  /**
+   * The feature rows of {@code spec} for {@code model} before scaling, as {@link Model#predict} takes them (a label
+   * column is not needed; columns are matched by name). Notices go to {@code err} when it is not null.
+   */
+  static Matrix rawFeatures(Model model, String spec, PrintWriter err) {
     ModelInfo info = model.info();
     DataSources.Source source = DataSources.open(spec);
     Matrix x;
     if (source.format() == DataSources.Format.CSV) {
-      x = source.table().features(info.featureNames());
+      TableSchema.Encoded encoded = info.encoder().encode(source.table());
+      notices(err, source.table().source(), encoded, 0);
+      x = encoded.features();
     } else {
       Dataset d = source.test() != null ? source.test() : source.train();
       requireFeatures(model, spec, d.featureCount());
       x = d.features();
     }
     return x;
+  }
+
+  /** One line each: unknown categories, columns the model does not read, rows without a label. */
+  static void notices(PrintWriter err, String source, TableSchema.Encoded encoded, int missingLabels) {
+    if (err == null) {
+      return;
+    }
+    List<String> lines = new ArrayList<>();
+    if (encoded.unknownNotice() != null) {
+      lines.add(encoded.unknownNotice());
+    }
+    if (!encoded.extraColumns().isEmpty()) {
+      lines.add((encoded.extraColumns().size() == 1 ? "column " : "columns ") + String.join(", ",
+          encoded.extraColumns()) + " not used by the model, ignored");
+    }
+    if (missingLabels > 0) {
+      lines.add(missingLabels + (missingLabels == 1 ? " row has" : " rows have") + " no label and "
+          + (missingLabels == 1 ? "is" : "are") + " left out");
+    }
+    for (String line : lines) {
+      err.println(InvalidInputException.escape("backprop: note: " + source + ": " + line));
+    }
+    err.flush();
   }
 
   private static void requireFeatures(Model model, String spec, int features) {

@@ -44,8 +44,8 @@ final class PredictCommand implements Callable<Integer> {
       TrainCommand.checkOutput(out);
     }
     Model m = ModelFile.load(model);
-    Matrix x = ModelData.features(m, data);
-    Matrix outputs = m.predict(x);
+    // one entry for every caller: raw features in, class probabilities or target units out
+    Matrix outputs = m.predict(ModelData.rawFeatures(m, data, spec.commandLine().getErr()));
     String csv = toCsv(m, outputs);
     if (out == null) {
       spec.commandLine().getOut().print(csv);

@@ -51,7 +51,7 @@ final class ReportCommand implements Callable<Integer> {
         .network(m.network(), m.loss())
         .settings(settings(m))
         .data(data, source.sha256())
-        .evaluate(data, ModelData.labelled(m, data, source));
+        .evaluate(data, ModelData.labelled(m, data, source, spec.commandLine().getErr()));
     if (provenance.get("metrics") instanceof Map<?, ?> metrics && metrics.get("seconds") instanceof Number s) {
       double perSecond = metrics.get("samples_per_second") instanceof Number n ? n.doubleValue() : Double.NaN;
       report.timings(s.doubleValue(), perSecond);
@@ -72,6 +72,9 @@ final class ReportCommand implements Callable<Integer> {
       s.put("classes", String.join(", ", m.info().classes()));
     }
     s.put("normalization", m.info().normalization().kind().id());
+    if (m.info().schema() != null) {
+      s.put("columns", m.info().schema().describe());
+    }
     s.putAll(m.info().provenance());
     return s;
   }

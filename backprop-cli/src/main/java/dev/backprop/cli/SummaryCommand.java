@@ -48,6 +48,10 @@ final class SummaryCommand implements Callable<Integer> {
       j.put("features", info.featureNames().size());
       j.put("classes", info.classes());
       j.put("normalization", info.normalization().kind().id());
+      if (info.schema() != null) {
+        j.put("columns", info.schema().describe());
+        j.put("na_values", info.schema().naValues());
+      }
       j.put("provenance", info.provenance());
       out.println(Json.writePretty(j));
       return Main.OK;
@@ -65,6 +69,16 @@ final class SummaryCommand implements Callable<Integer> {
         info.featureNames().size(), info.normalization().kind().id());
     if (!info.classes().isEmpty()) {
       out.println("classes " + String.join(", ", info.classes()));
+    }
+    if (info.schema() != null) {
+      out.println("columns (fitted on the training rows):");
+      for (String line : info.schema().describe()) {
+        out.println("  " + dev.backprop.InvalidInputException.escape(line));
+      }
+      if (info.schema().targetScale() != 1 || info.schema().targetMean() != 0) {
+        out.printf(Locale.ROOT, "target standardised for training: mean %s, sd %s (outputs in the target's units)%n",
+            Format.number(info.schema().targetMean()), Format.number(info.schema().targetScale()));
+      }
     }
     if (!info.provenance().isEmpty()) {
       out.println("how it was trained:");

@@ -8,7 +8,9 @@ import dev.backprop.io.ModelFile;
 import dev.backprop.io.ModelInfo;
 import dev.backprop.train.Evaluation;
 import dev.backprop.loss.Loss;
+import dev.backprop.nn.Dense;
 import dev.backprop.nn.Network;
+import dev.backprop.tensor.Matrix;
 import dev.backprop.optim.OptimizerSettings;
 import dev.backprop.tensor.DType;
 import dev.backprop.InvalidInputException;
@@ -68,13 +70,33 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.1 for sgd, 0.001 for adam).")
   Double learningRate;
 
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
-      description = "Rows per mini-batch, or 'all' for the full batch (default: ${DEFAULT-VALUE}).")
-  String batchSize;
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "Rows per mini-batch, or 'all' for the full batch (default: 64; for tables trained with the "
+          + "adaptive defaults, fewer for small tables: 8 to 64, about 1/32 of the training rows).")
+  String batchGiven;
 
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "10",
-      description = "Passes over the training data; 0 initialises and saves without training (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", paramLabel = "N",
+      description = "Passes over the training data; 0 initialises and saves without training (default: 10 for "
+          + "digits and IDX images; for tables, up to " + ADAPTIVE_MAX_EPOCHS + " epochs until the validation loss "
+          + "stops improving, see --early-stopping and --validation-split).")
+  Integer epochsGiven;
+
+  @Option(names = "--target-scaling", paramLabel = "S",
+      description = "standard or none: standardise a regression target for training (mean and scale stored; "
+          + "outputs stay in the target's units). Default: standard with the adaptive defaults (no --epochs), "
+          + "none otherwise.")
+  String targetScaling;
+
+  /** The most epochs of the adaptive defaults; early stopping normally ends the run long before. */
+  static final int ADAPTIVE_MAX_EPOCHS = 500;
+  /** Epochs without a lower validation loss after which the adaptive defaults stop. */
+  static final int ADAPTIVE_PATIENCE = 20;
+  /** The share of the training rows held out for validation by the adaptive defaults. */
+  static final double ADAPTIVE_VALIDATION_SPLIT = 0.1;
+
+  /** The effective values: the flags, or the defaults chosen for the data. */
   int epochs;
+  String batchSize;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
       description = "Seed of every random choice: initial weights, shuffling, splits (default: ${DEFAULT-VALUE}).")
@@ -157,7 +179,12 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
+    epochs = epochsGiven != null ? epochsGiven : TrainingConfig.DEFAULT_EPOCHS;
+    batchSize = batchGiven != null ? batchGiven : Integer.toString(TrainingConfig.DEFAULT_BATCH_SIZE);
     TrainingConfig config = config();
+    if (targetScaling != null && !targetScaling.equals("standard") && !targetScaling.equals("none")) {
+      throw new UsageException("--target-scaling must be standard or none, got '" + targetScaling + "'");
+    }
     network.validate();
     checkOutput(out);
     if (report != null) {
@@ -168,7 +195,16 @@ final class TrainCommand implements Callable<Integer> {
     Path checkpoints = checkpointFolder();
     Model initial = init == null ? null : ModelFile.load(init);
     PreparedData prepared = PreparedData.prepare(data, initial, init, seed);
-    Dataset train = prepared.train();
+    // digits and IDX images keep the fixed recipe (10 epochs of 64 rows); tables get defaults fitted to their size
+    boolean adaptive = epochsGiven == null && prepared.schema() != null && !data.data.equals("digits");
+    if (adaptive) {
+      epochs = ADAPTIVE_MAX_EPOCHS;
+      validationSplit = validationSplit > 0 ? validationSplit : ADAPTIVE_VALIDATION_SPLIT;
+      earlyStopping = earlyStopping > 0 ? earlyStopping : ADAPTIVE_PATIENCE;
+    }
+    TargetScale target = targetScale(prepared, adaptive, initial);
+    Dataset train = target.apply(prepared.train());
+    Dataset scaledTest = target.apply(prepared.test());
     Dataset validation = null;
     if (validationSplit > 0) {
       Splits.Split parts = Splits.split(train, validationSplit, seed, Splits.VALIDATION_STREAM);
@@ -179,9 +215,14 @@ final class TrainCommand implements Callable<Integer> {
             + " training and " + validation.size() + " validation rows; both need at least one");
       }
     }
+    if (adaptive) {
+      batchSize = batchGiven != null ? batchGiven : Integer.toString(adaptiveBatch(train.size()));
+      config = config();
+    }
     Network net = initial == null ? Networks.build(network, train, seed, DType.FLOAT32)
         : initialNetwork(initial);
     Loss loss = initial == null ? Networks.loss(network, train) : initial.loss();
+    PrintWriter progress = common.json ? spec.commandLine().getErr() : stdout;
     Trainer trainer = new Trainer(config);
     if (checkpoints != null) {
       trainer.checkpoints(CheckpointFile.store(checkpoints), checkpointEvery);
@@ -191,14 +232,26 @@ final class TrainCommand implements Callable<Integer> {
     if (resumed != null) {
       trainer.resumeFrom(resumed);
     }
-    // before the header, which tells a watcher that training is about to start: a signal from then on is ours
+    Progress bar = quiet ? null : Progress.create(progress, train.size());
+    if (bar != null) {
+      trainer.addListener(bar);
+    }
     StopSignals.install(trainer, spec.commandLine().getErr());
-    PrintWriter progress = common.json ? spec.commandLine().getErr() : stdout;
+    // the header comes once Ctrl-C is handled: a script that signals on seeing it never kills the JVM outright
     if (!quiet) {
       progress.printf(Locale.ROOT, "training %s (%,d parameters) on %s: %,d training rows, %,d test rows%n", net.describe() + ", " + loss.name(),
           net.parameterCount(), data.data, train.size(), prepared.test().size());
+      for (String line : schemaLines(prepared)) {
+        progress.println(InvalidInputException.escape(line));
+      }
       if (validation != null) {
         progress.printf(Locale.ROOT, "%,d of the training rows held out for validation%n", validation.size());
+      }
+      if (adaptive) {
+        progress.printf(Locale.ROOT, "adaptive defaults: up to %d epochs, stopping after %d without a lower "
+            + "validation loss (best weights kept), batch %s for %,d training rows%s%n", epochs, earlyStopping,
+            batchSize, train.size(), target.scale != 1 || target.mean != 0 ? String.format(Locale.ROOT,
+            ", target standardised (mean %s, sd %s)", Format.number(target.mean), Format.number(target.scale)) : "");
       }
       progress.printf(Locale.ROOT, "%s, lr %s (%s), batch %s, %d epochs, seed %d%n", config.optimizer().kind().id(),
           Format.number(config.optimizer().learningRate()), config.schedule().describe(), batchSize, epochs, seed);
@@ -206,13 +259,9 @@ final class TrainCommand implements Callable<Integer> {
         progress.printf(Locale.ROOT, "resuming after epoch %d from %s%n", resumed.epoch(), resume);
       }
     }
-    Progress bar = quiet ? null : Progress.create(progress, train.size());
-    if (bar != null) {
-      trainer.addListener(bar);
-    }
     History history;
     try {
-      history = fit(trainer, net, loss, train, validation, prepared.test());
+      history = fit(trainer, net, loss, train, validation, scaledTest);
     } catch (RuntimeException e) {
       if (bar != null) {
         bar.interrupt();
@@ -222,6 +271,7 @@ final class TrainCommand implements Callable<Integer> {
     if (history.interrupted() && bar != null) {
       bar.interrupt();
     }
+    target.fold(net);
     Evaluation test = Evaluation.of(net, loss, prepared.test());
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
@@ -234,6 +284,10 @@ final class TrainCommand implements Callable<Integer> {
       provenance.put("interrupted_after_batch", history.interruptedBatches());
     }
     ModelInfo info = prepared.info().withProvenance(provenance);
+    if (info.schema() != null && target.active()) {
+      info = new ModelInfo(info.task(), info.featureNames(), info.labelName(), info.classes(), info.normalization(),
+          info.provenance(), info.schema().withTarget(target.mean, target.scale));
+    }
     ModelFile.save(new Model(net, loss, info), out);
     if (report != null) {
       TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net, loss)
@@ -274,6 +328,121 @@ final class TrainCommand implements Callable<Integer> {
       return Main.INTERRUPTED;
     }
     return Main.OK;
+  }
+
+  /**
+   * A batch that gives a small table enough steps per epoch: about 1/32 of the rows as a power of two, between 8
+   * and the usual 64 (120 rows: 8; 1,000 rows: 16; 2,048 rows and more: 64).
+   */
+  static int adaptiveBatch(int rows) {
+    return Math.min(TrainingConfig.DEFAULT_BATCH_SIZE, Math.max(8, Integer.highestOneBit(Math.max(1, rows / 32))));
+  }
+
+  /** The schema's choices, once, for the run's header: each column that is not plain numbers, then the rest. */
+  static List<String> schemaLines(PreparedData prepared) {
+    List<String> lines = new ArrayList<>(prepared.notes());
+    if (prepared.schema() == null) {
+      return lines;
+    }
+    List<String> plain = new ArrayList<>();
+    List<String> other = new ArrayList<>();
+    for (dev.backprop.data.TableSchema.Column c : prepared.schema().columns()) {
+      if (c.kind() == dev.backprop.data.ColumnKind.NUMERIC && !c.missingIndicator() && c.reason().equals("inferred")) {
+        plain.add(c.name());
+      } else {
+        other.add("  " + c.describe());
+      }
+    }
+    if (other.isEmpty()) {
+      lines.add("columns: " + plain.size() + " numeric");
+      return lines;
+    }
+    lines.add("columns: " + (plain.isEmpty() ? "" : plain.size() + " numeric (" + abbreviate(plain) + "), ")
+        + other.size() + " more:");
+    lines.addAll(other);
+    return lines;
+  }
+
+  private static String abbreviate(List<String> names) {
+    return names.size() <= 8 ? String.join(", ", names)
+        : String.join(", ", names.subList(0, 6)) + ", ..., " + names.get(names.size() - 1);
+  }
+
+  /** A regression target's standardisation for training, folded into the output layer afterwards. */
+  static final class TargetScale {
+    final double mean;
+    final double scale;
+
+    TargetScale(double mean, double scale) {
+      this.mean = mean;
+      this.scale = scale;
+    }
+
+    boolean active() {
+      return mean != 0 || scale != 1;
+    }
+
+    Dataset apply(Dataset d) {
+      if (!active()) {
+        return d;
+      }
+      Matrix t = d.targets();
+      float[] y = new float[t.rows()];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = (float) ((t.get(i, 0) - mean) / scale);
+      }
+      return Dataset.regression(d.source(), d.featureNames(), d.features(), Matrix.wrap(y.length, 1, y));
+    }
+
+    /**
+     * Makes the identity output layer give the target's units: W' = W s and b' = b s + m, so that the saved model,
+     * its evaluation, predict, report and export need no step of their own.
+     */
+    void fold(Network net) {
+      if (!active()) {
+        return;
+      }
+      Dense last = net.blocks().get(net.blocks().size() - 1).dense();
+      Matrix w = last.weight().value();
+      for (int r = 0; r < w.rows(); r++) {
+        for (int c = 0; c < w.cols(); c++) {
+          w.set(r, c, w.get(r, c) * scale);
+        }
+      }
+      Matrix b = last.bias().value();
+      for (int c = 0; c < b.cols(); c++) {
+        b.set(0, c, b.get(0, c) * scale + mean);
+      }
+    }
+  }
+
+  /** Standard target scaling when asked, or by default with the adaptive defaults for an identity output. */
+  private TargetScale targetScale(PreparedData prepared, boolean adaptive, Model initial) {
+    boolean regression = prepared.info().task() == Task.REGRESSION;
+    boolean identity = network.outputActivation == null || network.outputActivation.equals("identity");
+    boolean wanted = targetScaling != null ? targetScaling.equals("standard") : adaptive;
+    if (!regression || !wanted) {
+      return new TargetScale(0, 1);
+    }
+    if (!identity || initial != null) {
+      if (targetScaling != null) {
+        throw new UsageException("--target-scaling standard needs an identity output layer trained from scratch "
+            + "(not --output-activation " + network.outputActivation + " or --init)");
+      }
+      return new TargetScale(0, 1);
+    }
+    Matrix t = prepared.train().targets();
+    double mean = 0;
+    for (int i = 0; i < t.rows(); i++) {
+      mean += t.get(i, 0);
+    }
+    mean /= t.rows();
+    double var = 0;
+    for (int i = 0; i < t.rows(); i++) {
+      var += (t.get(i, 0) - mean) * (t.get(i, 0) - mean);
+    }
+    double sd = Math.sqrt(var / t.rows());
+    return new TargetScale(mean, sd > 1e-12 ? sd : 1);
   }
 
   /** The one line that tells where a stopped run's work went and how to continue it. */
@@ -500,7 +669,8 @@ final class TrainCommand implements Callable<Integer> {
   private Map<String, Object> metrics(History history, Evaluation test, double seconds, double samplesPerSecond) {
     Map<String, Object> m = new LinkedHashMap<>();
     EpochResult last = history.last();
-    m.put("epochs", epochs);
+    // the adaptive defaults report the epochs run; an explicit --epochs is reported as given, as before
+    m.put("epochs", epochsGiven == null && epochs == ADAPTIVE_MAX_EPOCHS ? history.epochs().size() : epochs);
     m.put("train_loss", last == null ? null : finiteOrNull(last.trainLoss()));
     m.put("test_loss", finiteOrNull(test.loss()));
     if (test.classification() != null) {
@@ -536,9 +706,18 @@ final class TrainCommand implements Callable<Integer> {
       p.put("validation_rows", validation.size());
     }
     p.put("test_rows", prepared.test().size());
+    if (prepared.schema() != null) {
+      p.put("columns", prepared.schema().describe());
+    }
+    if (!prepared.notes().isEmpty()) {
+      p.put("notes", prepared.notes());
+    }
     p.put("seed", seed);
     p.put("epochs", epochs);
     p.put("batch_size", batchSize);
+    if (epochsGiven == null && epochs == ADAPTIVE_MAX_EPOCHS) {
+      p.put("adaptive_defaults", true);
+    }
     p.put("shuffle", !noShuffle);
     p.putAll(config.optimizer().toMap());
     p.put("schedule", config.schedule().kind().id());

@@ -7,6 +7,7 @@ import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
 import dev.backprop.train.Evaluation;
 import dev.backprop.train.Objective;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -58,8 +59,9 @@ public final class Model {
 
   /**
    * The outputs for rows of features as the model's data had them (columns in {@link ModelInfo#featureNames()}
-   * order, before scaling): one row per input row, the class probabilities of a classifier or the targets of a
-   * regression. Safe for concurrent callers.
+   * order, before scaling: numbers, one-hot columns and missing indicators as {@link ModelInfo#encoder()} gives
+   * them): one row per input row, the class probabilities of a classifier or the targets of a regression, in the
+   * target's own units. Safe for concurrent callers.
    */
   public Matrix predict(Matrix features) {
     if (features.cols() != network.inputSize()) {
@@ -84,6 +86,20 @@ public final class Model {
       }
     }
     return i;
+  }
+
+  /**
+   * The outputs for rows of raw text cells, as a CSV file has them: {@code header} names the cells of each row in
+   * any order (the label and other extra columns are not read). The model's {@link ModelInfo#encoder()} fills
+   * gaps and one-hot encodes categories exactly as in training, then {@link #predict(Matrix)} runs; a category
+   * never seen in training is encoded as unknown, never an error. Regression outputs are in the target's units.
+   * Safe for concurrent callers.
+   *
+   * @throws dev.backprop.InvalidInputException naming a column the model needs and the rows lack, or a cell of a
+   *     numeric column that is not a number
+   */
+  public Matrix predictRows(List<String> header, List<String[]> rows) {
+    return predict(info.encoder().encode(header, rows).features());
   }
 
   /** e.g. {@code 64 -> 32 relu -> 10 softmax, cross-entropy}. */

@@ -4,7 +4,9 @@ import dev.backprop.internal.io.Json;
 import dev.backprop.internal.io.JsonObject;
 
 import dev.backprop.InvalidInputException;
+import dev.backprop.data.ColumnKind;
 import dev.backprop.data.Normalization;
+import dev.backprop.data.TableSchema;
 import dev.backprop.data.Task;
 import dev.backprop.loss.Loss;
 import dev.backprop.loss.Losses;
@@ -38,8 +40,14 @@ import java.util.Set;
  *  "loss": "cross-entropy", "task": "classification", "label": "digit",
  *  "features": ["pixel0", ...], "classes": ["0", ...],
  *  "normalization": {"kind": "standard", "offset": [...], "scale": [...]},
+ *  "schema": {"label": "species", "na_values": ["", "NA"], "target_mean": 0, "target_scale": 1,
+ *             "columns": [{"name": "island", "kind": "categorical", "reason": "inferred", "levels": [...],
+ *                          "other": false, "missing_level": true}, ...]},
  *  "provenance": {...}}
  * }</pre>
+ * The {@code schema} is the fitted {@link TableSchema}, whose inputs must be the features: a file that has one is
+ * format version 2, a model without one (IDX images) is written as version 1, the layout before schemas, and
+ * files of either version load.
  * Loading checks everything against everything else before building the network, and any mismatch is an
  * {@link InvalidInputException} naming the file and the field.
  */
@@ -47,7 +55,9 @@ public final class ModelFile {
   /** The value of the metadata's {@code format} field. */
   public static final String FORMAT = "backprop-model";
   /** The metadata layout this code writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+  /** The oldest metadata layout this code reads: version 1 had no table schema. */
+  public static final int OLDEST_FORMAT_VERSION = 1;
   /** The {@code __metadata__} key holding the JSON metadata. */
   public static final String METADATA_KEY = "backprop";
 
@@ -97,7 +107,8 @@ public final class ModelFile {
     ModelInfo info = model.info();
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
-    meta.put("format_version", FORMAT_VERSION);
+    // a model without a table schema is exactly what version 1 described, so older readers keep reading it
+    meta.put("format_version", info.schema() != null ? FORMAT_VERSION : OLDEST_FORMAT_VERSION);
     meta.put("layers", layers);
     meta.put("loss", model.loss().name());
     meta.put("task", info.task().id());
@@ -109,6 +120,9 @@ public final class ModelFile {
     norm.put("offset", info.normalization().offset());
     norm.put("scale", info.normalization().scale());
     meta.put("normalization", norm);
+    if (info.schema() != null) {
+      meta.put("schema", schemaJson(info.schema()));
+    }
     meta.put("provenance", info.provenance());
     return Json.write(meta);
   }
@@ -133,9 +147,10 @@ public final class ModelFile {
           + meta.string("format") + "'");
     }
     int version = meta.intValue("format_version");
-    if (version != FORMAT_VERSION) {
-      throw new InvalidInputException(source, "metadata field 'format_version'", "this Backprop reads version "
-          + FORMAT_VERSION + ", the file is version " + version + "; use the Backprop that wrote it");
+    if (version < OLDEST_FORMAT_VERSION || version > FORMAT_VERSION) {
+      throw new InvalidInputException(source, "metadata field 'format_version'", "this Backprop reads versions "
+          + OLDEST_FORMAT_VERSION + " to " + FORMAT_VERSION + ", the file is version " + version
+          + "; use the Backprop that wrote it");
     }
     Loss loss = parse(source, "loss", () -> Losses.byName(meta.string("loss")));
     List<JsonObject> layerSpecs = meta.objectList("layers");
@@ -210,8 +225,69 @@ public final class ModelFile {
     Normalization normalization = parse(source, "normalization",
         () -> new Normalization(Normalization.Kind.parse(norm.string("kind")), offset, scale));
     Map<String, Object> provenance = meta.has("provenance") ? meta.object("provenance").members() : Map.of();
-    ModelInfo info = new ModelInfo(task, features, meta.string("label"), classes, normalization, provenance);
+    TableSchema schema = null;
+    if (version >= 2 && !meta.has("schema")) {
+      throw new InvalidInputException(source, "metadata field 'format_version'", "version " + version
+          + " files hold the table schema, and the field 'schema' is missing (version 1 files have none)");
+    }
+    if (version >= 2) {
+      JsonObject spec = meta.object("schema");
+      schema = parse(source, "schema", () -> schema(spec));
+      if (!schema.inputNames().equals(features)) {
+        throw new InvalidInputException(source, "metadata field 'schema'", "its columns give the inputs "
+            + schema.inputNames() + ", expected the features " + features);
+      }
+      if (!schema.label().equals(meta.string("label"))) {
+        throw new InvalidInputException(source, "metadata field 'schema.label'", "expected '" + meta.string("label")
+            + "', the model's label, found '" + schema.label() + "'");
+      }
+    }
+    ModelInfo info = new ModelInfo(task, features, meta.string("label"), classes, normalization, provenance, schema);
     return new Model(network, loss, info);
+  }
+
+  private static Map<String, Object> schemaJson(TableSchema schema) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("label", schema.label());
+    j.put("na_values", schema.naValues());
+    j.put("target_mean", schema.targetMean());
+    j.put("target_scale", schema.targetScale());
+    List<Object> columns = new ArrayList<>();
+    for (TableSchema.Column c : schema.columns()) {
+      Map<String, Object> col = new LinkedHashMap<>();
+      col.put("name", c.name());
+      col.put("kind", c.kind().id());
+      col.put("reason", c.reason());
+      if (c.kind() == ColumnKind.NUMERIC) {
+        col.put("median", c.median());
+        col.put("missing_indicator", c.missingIndicator());
+      }
+      if (c.kind() == ColumnKind.CATEGORICAL || c.kind() == ColumnKind.BOOLEAN) {
+        col.put("levels", c.levels());
+      }
+      if (c.kind() == ColumnKind.CATEGORICAL) {
+        col.put("other", c.other());
+        col.put("missing_level", c.missingLevel());
+      }
+      columns.add(col);
+    }
+    j.put("columns", columns);
+    return j;
+  }
+
+  private static TableSchema schema(JsonObject spec) {
+    List<TableSchema.Column> columns = new ArrayList<>();
+    for (JsonObject c : spec.objectList("columns")) {
+      ColumnKind kind = ColumnKind.parse(c.string("kind"));
+      boolean numeric = kind == ColumnKind.NUMERIC;
+      boolean categorical = kind == ColumnKind.CATEGORICAL;
+      columns.add(new TableSchema.Column(c.string("name"), kind, c.string("reason"),
+          numeric ? c.number("median") : 0, numeric && c.bool("missing_indicator"),
+          categorical || kind == ColumnKind.BOOLEAN ? c.stringList("levels") : List.of(),
+          categorical && c.bool("other"), categorical && c.bool("missing_level")));
+    }
+    return new TableSchema(columns, spec.string("label"), spec.stringList("na_values"), spec.number("target_mean"),
+        spec.number("target_scale"));
   }
 
   /** The activation a layer's metadata names, with its slope for leaky-relu. */
