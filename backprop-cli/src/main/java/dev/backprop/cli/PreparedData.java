@@ -106,19 +106,15 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       test = source.test();
       labelName = "label";
     }
-    Task allTask = all.task();
-    List<String> allFeatures = all.featureNames();
-    List<String> allClasses = all.classes();
     Dataset train = all;
     if (options.testData != null) {
       test = readTestData(options.testData, all, labelName, schema);
       split = "--test-data " + options.testData;
     } else if (test == null) {
       Splits.Split parts = Splits.split(all, options.testSplit, seed);
-      all = null; // the split copied its rows; let the whole go before scaling copies them again
       train = parts.train();
       test = parts.heldOut();
-      split = (allTask == Task.CLASSIFICATION ? "stratified " : "random ") + options.testSplit + " of the rows";
+      split = (all.task() == Task.CLASSIFICATION ? "stratified " : "random ") + options.testSplit + " of the rows";
     } else {
       split = "the source's own test set";
     }
@@ -133,7 +129,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
         : parseNormalization(options.normalize);
     Normalization normalization;
     if (initial != null) {
-      requireFit(initial.info(), initPath, allTask, allFeatures, allClasses, options.data);
+      requireFit(initial.info(), initPath, all, options.data);
       normalization = initial.info().normalization();
     } else {
       normalization = kind == Normalization.Kind.NONE ? Normalization.none(train.featureCount())
@@ -199,24 +195,16 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
   }
 
   /** Throws an input error naming the model file when the data's features, task or classes differ. */
-  private static void requireFit(ModelInfo model, Path modelPath, Task task, List<String> featureNames,
-      List<String> classes, String dataName) {
-    if (model.task() == task && model.featureNames().equals(featureNames) && model.classes().equals(classes)) {
+  private static void requireFit(ModelInfo model, Path modelPath, Dataset data, String dataName) {
+    if (model.task() == data.task() && model.featureNames().equals(data.featureNames())
+        && model.classes().equals(data.classes())) {
       return;
     }
     throw new InvalidInputException(modelPath.toString(), "", "the model does not fit the data " + dataName
         + ": the model takes " + model.featureNames().size() + " features " + abbreviate(model.featureNames())
         + " for " + model.task().id() + describeClasses(model.classes()) + ", the data has "
-        + featureNames.size() + " features " + abbreviate(featureNames) + " for "
-        + task.id() + describeClasses(classes));
-  }
-
-  /** The table's dataset; {@code labelName[0]} receives the label column's name. */
-  private static Dataset csvDataset(CsvTable table, String label, Task task, String[] labelName) {
-    Dataset all = table.toDataset(label, task);
-    labelName[0] = label == null ? table.header().get(table.header().size() - 1)
-        : table.header().get(table.columnIndex(label));
-    return all;
+        + data.featureNames().size() + " features " + abbreviate(data.featureNames()) + " for "
+        + data.task().id() + describeClasses(data.classes()));
   }
 
   private static String describeClasses(List<String> classes) {
