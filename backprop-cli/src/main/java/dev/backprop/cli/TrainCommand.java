@@ -302,6 +302,8 @@ final class TrainCommand implements Callable<Integer> {
     if (common.json) {
       Map<String, Object> result = new LinkedHashMap<>(metrics);
       result.put("model", out.toString());
+      // kept out of the model's provenance: the seconds differ from run to run, and the file must not
+      result.put("history", epochHistory(history));
       if (history.interrupted()) {
         result.put("interrupted", true);
         result.put("checkpoint", stopFolder().toString());
@@ -683,6 +685,41 @@ final class TrainCommand implements Callable<Integer> {
     m.put("seconds", seconds);
     m.put("samples_per_second", samplesPerSecond);
     return m;
+  }
+
+  /**
+   * One object per epoch run (after a resume, the epochs of this run only), so that scripts see the first epoch, the
+   * JIT's warm-up included, beside the others: epoch, learning rate, losses, metrics and the epoch's training seconds.
+   */
+  private static List<Map<String, Object>> epochHistory(History history) {
+    List<Map<String, Object>> epochs = new ArrayList<>();
+    for (EpochResult r : history.epochs()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("epoch", r.epoch());
+      e.put("learning_rate", r.learningRate());
+      e.put("train_loss", finiteOrNull(r.trainLoss()));
+      if (!Double.isNaN(r.trainAccuracy())) {
+        e.put("train_accuracy", r.trainAccuracy());
+      }
+      putEvaluation(e, "validation", r.validation());
+      putEvaluation(e, "test", r.test());
+      e.put("seconds", r.seconds());
+      epochs.add(e);
+    }
+    return epochs;
+  }
+
+  private static void putEvaluation(Map<String, Object> e, String prefix, Evaluation evaluation) {
+    if (evaluation == null) {
+      return;
+    }
+    e.put(prefix + "_loss", finiteOrNull(evaluation.loss()));
+    if (evaluation.classification() != null) {
+      e.put(prefix + "_accuracy", evaluation.accuracy());
+    } else {
+      e.put(prefix + "_mse", finiteOrNull(evaluation.regression().mse()));
+      e.put(prefix + "_r2", finiteOrNull(evaluation.regression().r2()));
+    }
   }
 
   private static Double finiteOrNull(double v) {
