@@ -8,6 +8,11 @@ import dev.backprop.io.ModelFile;
 import dev.backprop.io.ModelInfo;
 import dev.backprop.train.Evaluation;
 import dev.backprop.loss.Loss;
+import dev.backprop.loss.Losses;
+import dev.backprop.nn.activation.Activations;
+import dev.backprop.train.Objective;
+import dev.backprop.train.Warmup;
+import java.time.Duration;
 import dev.backprop.nn.Dense;
 import dev.backprop.nn.Network;
 import dev.backprop.tensor.Matrix;
@@ -193,8 +198,13 @@ final class TrainCommand implements Callable<Integer> {
     applyThreads(threads);
     TrainingState resumed = resume == null ? null : CheckpointFile.load(resume);
     Path checkpoints = checkpointFolder();
-    Model initial = init == null ? null : ModelFile.load(init);
-    PreparedData prepared = PreparedData.prepare(data, initial, init, seed);
+    PreparedData prepared;
+    Model initial;
+    // the JIT compiles the training code on small shapes while the data is read, instead of in the first epoch
+    try (Warmup warmup = startWarmup(config)) {
+      initial = init == null ? null : ModelFile.load(init);
+      prepared = PreparedData.prepare(data, initial, init, seed);
+    }
     // digits and IDX images keep the fixed recipe (10 epochs of 64 rows); tables get defaults fitted to their size
     boolean adaptive = epochsGiven == null && prepared.schema() != null && !data.data.equals("digits");
     if (adaptive) {
@@ -302,6 +312,8 @@ final class TrainCommand implements Callable<Integer> {
     if (common.json) {
       Map<String, Object> result = new LinkedHashMap<>(metrics);
       result.put("model", out.toString());
+      // kept out of the model's provenance: the seconds differ from run to run, and the file must not
+      result.put("history", epochHistory(history));
       if (history.interrupted()) {
         result.put("interrupted", true);
         result.put("checkpoint", stopFolder().toString());
@@ -328,6 +340,49 @@ final class TrainCommand implements Callable<Integer> {
       return Main.INTERRUPTED;
     }
     return Main.OK;
+  }
+
+  /** System property that turns the warm-up off ({@code -Dbackprop.warmup=false}), for measuring it. */
+  static final String WARMUP_PROPERTY = "backprop.warmup";
+  /** Longest warm-up: on a slow machine the data may take long to read, and C2 has compiled the kernels by then. */
+  private static final Duration WARMUP_MAX = Duration.ofSeconds(10);
+
+  /**
+   * Whether the JVM compiles the kernels early (the launcher's {@code CompileThresholdScaling} for them). Without
+   * it the warm-up measured slower: its small shapes stayed interpreted while the data loaded and only took cores
+   * from the loading (docs/PERFORMANCE.md, "First epoch and start-up").
+   */
+  private static boolean kernelThresholdsLowered() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .anyMatch(a -> a.startsWith("-XX:CompileCommand=CompileThresholdScaling,dev.backprop.internal.kernel"));
+  }
+
+  /**
+   * A warm-up for the flags' network: a small one of the same layer kinds (40 inputs, hidden layers of at most 64,
+   * 10 outputs), the same loss, optimiser and batch size; none when there is nothing to train or the flags do not
+   * make a network (the real build then says why).
+   */
+  private Warmup startWarmup(TrainingConfig config) {
+    if ((epochsGiven != null && epochsGiven == 0) || !Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))
+        || network.dropout < 0 || network.dropout >= 1 || !kernelThresholdsLowered()) {
+      return null;
+    }
+    try {
+      String outputName = network.outputActivation != null ? network.outputActivation : "softmax";
+      Loss loss = Losses.byName(network.loss != null ? network.loss : "cross-entropy");
+      Objective.of(loss, Activations.byName(outputName));
+      Network.Builder b = Network.builder(40).seed(seed);
+      for (int w : network.layers != null ? network.layers : List.of(128)) {
+        b.dense(Math.max(1, Math.min(w, 64)), Activations.byName(network.activation));
+        if (network.dropout > 0) {
+          b.dropout(network.dropout);
+        }
+      }
+      Network small = b.dense(10, Activations.byName(outputName)).build();
+      return Warmup.start(small, loss, config, WARMUP_MAX);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -683,6 +738,41 @@ final class TrainCommand implements Callable<Integer> {
     m.put("seconds", seconds);
     m.put("samples_per_second", samplesPerSecond);
     return m;
+  }
+
+  /**
+   * One object per epoch run (after a resume, the epochs of this run only), so that scripts see the first epoch, the
+   * JIT's warm-up included, beside the others: epoch, learning rate, losses, metrics and the epoch's training seconds.
+   */
+  private static List<Map<String, Object>> epochHistory(History history) {
+    List<Map<String, Object>> epochs = new ArrayList<>();
+    for (EpochResult r : history.epochs()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("epoch", r.epoch());
+      e.put("learning_rate", r.learningRate());
+      e.put("train_loss", finiteOrNull(r.trainLoss()));
+      if (!Double.isNaN(r.trainAccuracy())) {
+        e.put("train_accuracy", r.trainAccuracy());
+      }
+      putEvaluation(e, "validation", r.validation());
+      putEvaluation(e, "test", r.test());
+      e.put("seconds", r.seconds());
+      epochs.add(e);
+    }
+    return epochs;
+  }
+
+  private static void putEvaluation(Map<String, Object> e, String prefix, Evaluation evaluation) {
+    if (evaluation == null) {
+      return;
+    }
+    e.put(prefix + "_loss", finiteOrNull(evaluation.loss()));
+    if (evaluation.classification() != null) {
+      e.put(prefix + "_accuracy", evaluation.accuracy());
+    } else {
+      e.put(prefix + "_mse", finiteOrNull(evaluation.regression().mse()));
+      e.put(prefix + "_r2", finiteOrNull(evaluation.regression().r2()));
+    }
   }
 
   private static Double finiteOrNull(double v) {

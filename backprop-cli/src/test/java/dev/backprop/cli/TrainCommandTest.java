@@ -69,6 +69,45 @@ class TrainCommandTest {
   }
 
   @Test
+  void jsonCarriesTheHistoryOfEveryEpoch() {
+    Path model = dir.resolve("h.safetensors");
+    Cli r = Cli.run("train", "--epochs", "3", "--schedule", "cosine", "--validation-split", "0.1", "--json", "--out",
+        model.toString());
+    assertEquals(0, r.code, r::toString);
+    JsonObject json = JsonObject.parse("stdout", r.out);
+    java.util.List<JsonObject> history = json.objectList("history");
+    assertEquals(3, history.size(), r::toString);
+    double seconds = 0;
+    for (int i = 0; i < 3; i++) {
+      JsonObject e = history.get(i);
+      e.requireOnly("epoch", "learning_rate", "train_loss", "train_accuracy", "validation_loss",
+          "validation_accuracy", "test_loss", "test_accuracy", "seconds");
+      assertEquals(i + 1, e.intValue("epoch"));
+      assertTrue(e.number("seconds") > 0, e::toString);
+      assertTrue(e.number("train_accuracy") > 0.1 && e.number("validation_accuracy") > 0.1, e::toString);
+      seconds += e.number("seconds");
+    }
+    // the cosine schedule from 0.001: epoch 1 at the full rate, then falling
+    assertEquals(0.001, history.get(0).number("learning_rate"), 1e-12);
+    assertTrue(history.get(2).number("learning_rate") < history.get(1).number("learning_rate"));
+    assertTrue(history.get(2).number("train_loss") < history.get(0).number("train_loss"));
+    // the last epoch's figures are the run's: same weights, same test rows
+    assertEquals(json.number("train_loss"), history.get(2).number("train_loss"), 0);
+    assertEquals(json.number("test_accuracy"), history.get(2).number("test_accuracy"), 0);
+    assertEquals(json.number("seconds"), seconds, 1e-6);
+  }
+
+  @Test
+  void jsonHistoryOfARegressionHasItsMetrics() {
+    Path model = dir.resolve("d.safetensors");
+    Cli r = Cli.run("train", "--data", "diabetes", "--epochs", "2", "--json", "--out", model.toString());
+    assertEquals(0, r.code, r::toString);
+    java.util.List<JsonObject> history = JsonObject.parse("stdout", r.out).objectList("history");
+    assertEquals(2, history.size());
+    history.get(1).requireOnly("epoch", "learning_rate", "train_loss", "test_loss", "test_mse", "test_r2", "seconds");
+  }
+
+  @Test
   void savedModelPredictsBitIdenticallyAndRecordsProvenance() throws Exception {
     Path model = dir.resolve("m.safetensors");
     assertEquals(0, Cli.run("train", "--epochs", "2", "--quiet", "--out", model.toString()).code);

@@ -1,0 +1,121 @@
+package dev.backprop.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backprop.SeededRandom;
+import dev.backprop.data.Dataset;
+import dev.backprop.internal.perf.Workload;
+import dev.backprop.nn.Network;
+import dev.backprop.nn.Parameter;
+import dev.backprop.nn.activation.Activations;
+import dev.backprop.tensor.Matrix;
+import dev.backprop.tensor.MatrixOps;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The warm-up changes no bit of what runs beside it or after it, and stops when asked. */
+class WarmupTest {
+  private static final long SEED = 77;
+
+  @Test
+  void trainingAfterAWarmupGivesTheSameWeights() throws Exception {
+    Dataset data = randomImages(300);
+    List<Matrix> plain = train(data);
+    long batches;
+    try (Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofSeconds(30))) {
+      waitForBatches(warmup, 3);
+      batches = warmup.batches();
+    }
+    assertTrue(batches >= 3, "the warm-up trained");
+    List<Matrix> warmed = train(data);
+    for (int i = 0; i < plain.size(); i++) {
+      assertEquals(plain.get(i), warmed.get(i), "parameter " + i + " differs after a warm-up");
+    }
+  }
+
+  @Test
+  void productsBesideARunningWarmupAreUnchanged() throws Exception {
+    // what the command line does while the warm-up runs: read and scale data, with products split between threads
+    Matrix a = randomMatrix(300, 784, 1);
+    Matrix b = randomMatrix(784, 256, 2);
+    Matrix alone = MatrixOps.matmul(a, b, Matrix.zeros(300, 256));
+    try (Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofSeconds(30))) {
+      waitForBatches(warmup, 1);
+      for (int i = 0; i < 20; i++) {
+        assertEquals(alone, MatrixOps.matmul(a, b, Matrix.zeros(300, 256)), "product " + i + " beside the warm-up");
+      }
+    }
+  }
+
+  @Test
+  void closeStopsItAndTheDeadlineToo() throws Exception {
+    Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofMillis(200));
+    waitForBatches(warmup, 1);
+    Thread.sleep(1500);
+    long after = warmup.batches();
+    Thread.sleep(300);
+    assertEquals(after, warmup.batches(), "the warm-up ended at its deadline");
+    warmup.close();
+    assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("backprop-warmup")),
+        "no warm-up thread is left");
+  }
+
+  private static void waitForBatches(Warmup warmup, long n) throws InterruptedException {
+    long end = System.nanoTime() + 60_000_000_000L;
+    while (warmup.batches() < n && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+  }
+
+  private static TrainingConfig config() {
+    return TrainingConfig.builder().epochs(2).batchSize(128).seed(SEED).optimizer(Workload.W2.optimizer()).build();
+  }
+
+  private static Network small() {
+    return Network.builder(40).seed(SEED).dense(64, Activations.relu()).dense(64, Activations.relu())
+        .dense(10, Activations.softmax()).build();
+  }
+
+  private static List<Matrix> train(Dataset data) {
+    Network net = Workload.W2.network(SEED);
+    new Trainer(config()).fit(net, Workload.W2.loss(), data, null);
+    List<Matrix> values = new ArrayList<>();
+    for (Parameter p : net.parameters()) {
+      values.add(p.value().copy());
+    }
+    return values;
+  }
+
+  private static Matrix randomMatrix(int rows, int cols, long seed) {
+    SeededRandom random = new SeededRandom(seed);
+    Matrix m = Matrix.zeros(rows, cols);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        m.set(i, j, random.nextDouble() - 0.5);
+      }
+    }
+    return m;
+  }
+
+  private static Dataset randomImages(int rows) {
+    SeededRandom random = new SeededRandom(SEED);
+    Matrix x = Matrix.zeros(rows, 784);
+    int[] labels = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      labels[i] = random.nextInt(10);
+      for (int j = 0; j < 784; j++) {
+        x.set(i, j, random.nextDouble() * (j % 10 == labels[i] ? 1.0 : 0.3));
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (int j = 0; j < 784; j++) {
+      names.add("pixel" + j);
+    }
+    return Dataset.classification("random images", names, x, List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+        labels);
+  }
+}
