@@ -112,6 +112,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "Scale the gradients down when their global L2 norm exceeds X (default: off).")
   Double clipNorm;
 
+  @Option(names = "--shards", paramLabel = "K", defaultValue = "1",
+      description = "Cut the training rows into K fixed shards; each step adds the shards' gradient sums in shard "
+          + "order, the same bits as on a cluster with K partitions (default: ${DEFAULT-VALUE}).")
+  int shards;
+
   @Option(names = "--validation-split", paramLabel = "F", defaultValue = "0",
       description = "Share of the training rows held out (seeded, stratified) for validation curves and early "
           + "stopping (default: ${DEFAULT-VALUE}).")
@@ -380,7 +385,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     // the epochs are checked before the schedule, whose defaults and warm-up check read them
     TrainingConfig config = new TrainingConfig(epochs, batch, !noShuffle, seed, settings, Schedule.constant(),
-        clipNorm(), earlyStopping());
+        clipNorm(), earlyStopping(), shards);
     return config.withSchedule(schedule());
   }
 
@@ -559,6 +564,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (config.patience() > 0) {
       p.put("early_stopping", config.patience());
+    }
+    if (config.shards() > 1) {
+      p.put("shards", config.shards());
     }
     p.put("kept_epoch", history.keptEpoch());
     p.put("stopped_early", history.stoppedEarly());
