@@ -117,6 +117,11 @@ final class TrainCommand implements Callable<Integer> {
           + "order, the same bits as on a cluster with K partitions (default: ${DEFAULT-VALUE}).")
   int shards;
 
+  @Option(names = "--spark", paramLabel = "MASTER",
+      description = "Compute each step's shard sums on Spark, one partition per shard (MASTER local[K] or "
+          + "spark://HOST:PORT): the same bits as without --spark.")
+  String spark;
+
   @Option(names = "--validation-split", paramLabel = "F", defaultValue = "0",
       description = "Share of the training rows held out (seeded, stratified) for validation curves and early "
           + "stopping (default: ${DEFAULT-VALUE}).")
@@ -216,6 +221,10 @@ final class TrainCommand implements Callable<Integer> {
       trainer.addListener(bar);
     }
     History history;
+    dev.backprop.spark.SparkCluster cluster = spark == null ? null : SparkOption.connect(spark, "train");
+    if (cluster != null) {
+      trainer.shardsOn(cluster);
+    }
     try {
       history = fit(trainer, net, loss, train, validation, prepared.test());
     } catch (RuntimeException e) {
@@ -223,6 +232,10 @@ final class TrainCommand implements Callable<Integer> {
         bar.interrupt();
       }
       throw e;
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
     }
     if (history.interrupted() && bar != null) {
       bar.interrupt();

@@ -1,0 +1,24 @@
+package dev.backprop.cli;
+
+import dev.backprop.spark.SparkCluster;
+
+/**
+ * {@code --spark MASTER}: the connection to Spark, made only when asked for, so that a run without it never loads
+ * Spark's classes (which the launcher puts on the class path only for such runs).
+ */
+final class SparkOption {
+  private SparkOption() {}
+
+  /** Connects to {@code master}; a usage error when Spark's jars are not on the class path. */
+  static SparkCluster connect(String master, String command) {
+    if (master.isBlank()) {
+      throw new UsageException("--spark needs a master: local[K] or spark://HOST:PORT");
+    }
+    try {
+      return SparkCluster.connect(master, "backprop " + command);
+    } catch (NoClassDefFoundError e) {
+      throw new UsageException("--spark needs Apache Spark's jars on the class path; run through the backprop "
+          + "launcher, which fetches them (missing: " + e.getMessage() + ")");
+    }
+  }
+}
