@@ -31,8 +31,28 @@ public final class SparkCluster implements ShardExecutor.Factory, AutoCloseable 
     SparkSession.Builder b = SparkSession.builder().master(master).appName(appName).config("spark.ui.enabled", "false");
     if (master.startsWith("local")) {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+    } else if (!SparkConfHolder.submitted()) {
+      // Started without spark-submit: ship Backprop's own jars to the executors, with the Vector API module.
+      b.config("spark.jars", jarOf(SparkCluster.class) + "," + jarOf(ShardExecutor.class))
+          .config("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
     }
     return new SparkCluster(b.getOrCreate());
+  }
+
+  /** The jar (or classes folder) a class was loaded from. */
+  private static String jarOf(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("cannot locate the jar of " + type.getName(), e);
+    }
+  }
+
+  /** Whether spark-submit started this JVM (it sets spark.jars and the executors' options itself). */
+  private static final class SparkConfHolder {
+    static boolean submitted() {
+      return System.getProperty("spark.submit.deployMode") != null;
+    }
   }
 
   @Override
