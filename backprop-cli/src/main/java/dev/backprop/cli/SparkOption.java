@@ -16,6 +16,10 @@ final class SparkOption {
     }
     try {
       return SparkCluster.connect(master, "backprop " + command);
+    } catch (UnsupportedOperationException e) {
+      // Hadoop's login inside Spark 4.0 calls Subject.getSubject, which throws from Java 23 on.
+      throw new UsageException("--spark: Spark could not start on Java " + Runtime.version().feature()
+          + " (Spark 4.0 runs on Java 17 and 21): " + e.getMessage());
     } catch (NoClassDefFoundError e) {
       throw new UsageException("--spark needs Apache Spark's jars on the class path; run through the backprop "
           + "launcher, which fetches them (missing: " + e.getMessage() + ")");

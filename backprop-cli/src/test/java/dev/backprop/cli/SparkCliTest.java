@@ -20,6 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** train and predict with --spark local[2]: the bits of --shards K, and the predictions of predict. */
 class SparkCliTest {
+  /** Spark 4.0 runs on Java 17 and 21 only (from 23, Hadoop's login throws); the CLI says so, tested below. */
+  @org.junit.jupiter.api.BeforeEach
+  void sparkRunsHere() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() <= 21, "Spark 4.0 needs Java 17 or 21");
+  }
   @Test
   void trainOnSparkEqualsShardedTraining(@TempDir Path dir) throws Exception {
     List<byte[]> weights = new ArrayList<>();

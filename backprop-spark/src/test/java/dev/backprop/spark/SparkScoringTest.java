@@ -36,6 +36,7 @@ class SparkScoringTest {
 
   @BeforeAll
   static void start() {
+    SparkJava.assumeSupported();
     spark = SparkSession.builder().master("local[2]").appName("backprop-scoring-test")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
@@ -43,7 +44,9 @@ class SparkScoringTest {
 
   @AfterAll
   static void stop() {
-    spark.stop();
+    if (spark != null) {
+      spark.stop();
+    }
   }
 
   @Test

@@ -30,6 +30,7 @@ class SparkTrainingTest {
 
   @BeforeAll
   static void start() {
+    SparkJava.assumeSupported();
     sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("backprop-test")
         .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
         .set("spark.driver.bindAddress", "127.0.0.1"));
@@ -37,7 +38,9 @@ class SparkTrainingTest {
 
   @AfterAll
   static void stop() {
-    sc.stop();
+    if (sc != null) {
+      sc.stop();
+    }
   }
 
   @Test
