@@ -2,7 +2,6 @@ package dev.backprop.train;
 
 import dev.backprop.InvalidSettingException;
 import dev.backprop.SeededRandom;
-import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -24,9 +23,7 @@ import java.util.Arrays;
  * </ul>
  * With K = 1 this is exactly unsharded mini-batch training.
  */
-public final class ShardPlan implements Serializable {
-  private static final long serialVersionUID = 1L;
-
+public final class ShardPlan {
   private final int[] sizes;
   private final int[] quotas;
   private final long seed;

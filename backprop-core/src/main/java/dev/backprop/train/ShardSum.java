@@ -1,6 +1,5 @@
 package dev.backprop.train;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -14,7 +13,31 @@ import java.util.List;
  * @param gradient every parameter's gradient, in the network's parameter order, flattened row by row; null when
  *     {@code rows} is 0
  */
-public record ShardSum(int shard, int rows, double cost, long correct, double[] gradient) implements Serializable {
+public record ShardSum(int shard, int rows, double cost, long correct, double[] gradient) {
+  /** This part as one array, for a cluster to send: shard, rows, cost, correct, then the gradient, if any. */
+  public double[] toArray() {
+    int n = gradient == null ? 0 : gradient.length;
+    double[] a = new double[4 + n];
+    a[0] = shard;
+    a[1] = rows;
+    a[2] = cost;
+    a[3] = correct;
+    if (gradient != null) {
+      System.arraycopy(gradient, 0, a, 4, n);
+    }
+    return a;
+  }
+
+  /** The part that {@link #toArray()} gave, exactly. */
+  public static ShardSum fromArray(double[] a) {
+    if (a.length < 4) {
+      throw new IllegalArgumentException("a shard sum has at least 4 values, got " + a.length);
+    }
+    int rows = (int) a[1];
+    return new ShardSum((int) a[0], rows, a[2], (long) a[3], rows == 0 ? null : java.util.Arrays.copyOfRange(a, 4,
+        a.length));
+  }
+
   /**
    * The step's total: the parts of the shards that gave rows added in the order of {@code sums} (shard order), in
    * float64, whatever order they were computed in.

@@ -6,17 +6,14 @@ import dev.backprop.nn.Parameter;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.tensor.DType;
 import dev.backprop.tensor.Matrix;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A network's architecture without its weights, small enough to ship to executors once, and the weights as one
- * flat float64 array (exact for float32) shipped each step.
+ * A network's architecture without its weights, as text shipped to executors once ({@link #text()}), and the
+ * weights as one flat float64 array (exact for float32) shipped each step.
  */
-final class NetworkShape implements Serializable {
-  private static final long serialVersionUID = 1L;
-
+final class NetworkShape {
   private final int[] index;
   private final int[] inputs;
   private final int[] outputs;
@@ -41,6 +38,39 @@ final class NetworkShape implements Serializable {
       dropouts[i] = b.dropout();
     }
     dtype = network.dtype();
+  }
+
+  /** One line per block, {@code index inputs outputs activation dropout}, then the element type. */
+  String text() {
+    StringBuilder t = new StringBuilder();
+    for (int i = 0; i < index.length; i++) {
+      t.append(index[i]).append(' ').append(inputs[i]).append(' ').append(outputs[i]).append(' ')
+          .append(activations[i]).append(' ').append(dropouts[i]).append('\n');
+    }
+    return t.append(dtype.name()).toString();
+  }
+
+  /** The shape that {@link #text()} describes. */
+  static NetworkShape parse(String text) {
+    return new NetworkShape(text.split("\n"));
+  }
+
+  private NetworkShape(String[] lines) {
+    int n = lines.length - 1;
+    index = new int[n];
+    inputs = new int[n];
+    outputs = new int[n];
+    activations = new String[n];
+    dropouts = new double[n];
+    for (int i = 0; i < n; i++) {
+      String[] f = lines[i].split(" ");
+      index[i] = Integer.parseInt(f[0]);
+      inputs[i] = Integer.parseInt(f[1]);
+      outputs[i] = Integer.parseInt(f[2]);
+      activations[i] = f[3];
+      dropouts[i] = Double.parseDouble(f[4]);
+    }
+    dtype = DType.valueOf(lines[n]);
   }
 
   /** A network of this shape with zero weights and workspaces of its own. */

@@ -72,7 +72,7 @@ public final class SparkScoring {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> file = sc.broadcast(bytes);
     String id = UUID.randomUUID().toString();
-    List<String> classes = model.info().classes();
+    String[] classes = model.info().classes().toArray(new String[0]);
     JavaRDD<Row> scored = rows.javaRDD().mapPartitions(
         (Iterator<Row> it) -> new Scorer(loaded(id, file), columns, classifier, classes, it), true);
     return spark.createDataFrame(scored, schema);
@@ -116,13 +116,13 @@ public final class SparkScoring {
     private final Model model;
     private final int[] columns;
     private final boolean classifier;
-    private final List<String> classes;
+    private final String[] classes;
     private final Iterator<Row> input;
     private final List<Row> chunk = new ArrayList<>();
     private Matrix out;
     private int next;
 
-    Scorer(Model model, int[] columns, boolean classifier, List<String> classes, Iterator<Row> input) {
+    Scorer(Model model, int[] columns, boolean classifier, String[] classes, Iterator<Row> input) {
       this.model = model;
       this.columns = columns;
       this.classifier = classifier;
@@ -177,7 +177,7 @@ public final class SparkScoring {
             best = c;
           }
         }
-        values[at++] = classes.get(best);
+        values[at++] = classes[best];
       }
       for (int c = 0; c < k; c++) {
         values[at + c] = out.get(next, c);

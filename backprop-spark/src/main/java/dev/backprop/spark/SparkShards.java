@@ -43,30 +43,43 @@ public final class SparkShards implements ShardExecutor.Factory {
   @Override
   public ShardExecutor open(TrainingConfig config, Loss loss, Network network, Dataset train) {
     ShardPlan plan = ShardPlan.of(train.size(), config);
-    List<ShardRows> shards = new ArrayList<>();
+    List<float[]> shards = new ArrayList<>();
+    int[] sizes = new int[plan.count()];
     for (int k = 0; k < plan.count(); k++) {
-      int first = (int) ShardPlan.firstRow(train.size(), plan.count(), k);
-      shards.add(new ShardRows(k, train, first, plan.size(k)));
+      sizes[k] = plan.size(k);
+      shards.add(ShardRows.pack(train, (int) ShardPlan.firstRow(train.size(), plan.count(), k), sizes[k]));
     }
     // One element per slice: parallelize puts element k in partition k.
-    JavaRDD<ShardRows> rdd = sc.parallelize(shards, shards.size()).cache();
-    String run = UUID.randomUUID().toString();
-    Broadcast<Job> job = sc.broadcast(new Job(run, plan, new NetworkShape(network), loss.name()));
+    JavaRDD<float[]> rdd = sc.parallelize(shards, shards.size()).cache();
+    String[] classes = ShardRows.classification(train) ? train.classes().toArray(new String[0]) : new String[0];
+    Job job = new Job(UUID.randomUUID().toString(), sizes, config.batchSize(), config.seed(), config.shuffle(),
+        new NetworkShape(network).text(), loss.name(), train.featureNames().toArray(new String[0]), classes,
+        train.outputCount());
     return new Executor(plan, rdd, job);
   }
 
-  /** What every task of a run needs besides the weights: sent once. */
-  private record Job(String run, ShardPlan plan, NetworkShape shape, String loss) implements java.io.Serializable {}
+  /**
+   * What every task of a run needs besides the weights, in plain values (Backprop's types are not serializable): the
+   * shard sizes and the settings that make the plan, the network's shape as text, the loss and the data's columns.
+   */
+  private record Job(String run, int[] sizes, int batchSize, long seed, boolean shuffle, String shape, String loss,
+      String[] featureNames, String[] classes, int outputs) {
+    ShardPlan plan() {
+      TrainingConfig c = TrainingConfig.builder().batchSize(batchSize).seed(seed).shuffle(shuffle)
+          .shards(sizes.length).build();
+      return ShardPlan.ofSizes(sizes, c);
+    }
+  }
 
   /** A shard's network and worker in an executor JVM. */
   private record Replica(Network network, ShardWorker worker) {}
 
   private final class Executor implements ShardExecutor {
     private final ShardPlan plan;
-    private final JavaRDD<ShardRows> rdd;
-    private final Broadcast<Job> job;
+    private final JavaRDD<float[]> rdd;
+    private final Job job;
 
-    Executor(ShardPlan plan, JavaRDD<ShardRows> rdd, Broadcast<Job> job) {
+    Executor(ShardPlan plan, JavaRDD<float[]> rdd, Job job) {
       this.plan = plan;
       this.rdd = rdd;
       this.job = job;
@@ -80,15 +93,29 @@ public final class SparkShards implements ShardExecutor.Factory {
     @Override
     public List<ShardSum> sums(Network network, int epoch, int batch, long step) {
       Broadcast<double[]> weights = sc.broadcast(NetworkShape.weights(network));
-      Broadcast<Job> j = job;
+      // Captured as plain values: strings and arrays are what Spark ships with each task.
+      String run = job.run();
+      int[] sizes = job.sizes();
+      int batchSize = job.batchSize();
+      long seed = job.seed();
+      boolean shuffle = job.shuffle();
+      String shape = job.shape();
+      String loss = job.loss();
+      String[] names = job.featureNames();
+      String[] classes = job.classes();
+      int outputs = job.outputs();
       try {
-        List<ShardSum> sums = rdd.mapPartitions(
-            (Iterator<ShardRows> rows) -> List.of(partSum(j.value(), weights.value(), only(rows), epoch, batch, step))
-                .iterator(), true).collect();
-        for (int k = 0; k < sums.size(); k++) {
-          if (sums.get(k).shard() != k) {
-            throw new IllegalStateException("partition " + k + " returned the sum of shard " + sums.get(k).shard());
+        List<double[]> parts = rdd.mapPartitionsWithIndex((Integer k, Iterator<float[]> rows) -> {
+          Job j = new Job(run, sizes, batchSize, seed, shuffle, shape, loss, names, classes, outputs);
+          return List.of(partSum(j, k, weights.value(), rows, epoch, batch, step).toArray()).iterator();
+        }, true).collect();
+        List<ShardSum> sums = new ArrayList<>(parts.size());
+        for (int k = 0; k < parts.size(); k++) {
+          ShardSum sum = ShardSum.fromArray(parts.get(k));
+          if (sum.shard() != k) {
+            throw new IllegalStateException("partition " + k + " returned the sum of shard " + sum.shard());
           }
+          sums.add(sum);
         }
         return sums;
       } finally {
@@ -99,28 +126,25 @@ public final class SparkShards implements ShardExecutor.Factory {
     @Override
     public void close() {
       rdd.unpersist(false);
-      job.destroy();
     }
   }
 
-  /** The partition's one element, read to the end so that Spark releases the cached block. */
-  private static ShardRows only(Iterator<ShardRows> rows) {
-    ShardRows shard = rows.next();
-    if (rows.hasNext()) {
-      throw new IllegalStateException("partition of shard " + shard.shard + " holds more than one shard");
-    }
-    return shard;
-  }
-
-  private static ShardSum partSum(Job job, double[] weights, ShardRows rows, int epoch, int batch, long step) {
-    String key = job.run() + "/" + rows.shard;
+  private static ShardSum partSum(Job job, int shard, double[] weights, Iterator<float[]> rows, int epoch, int batch,
+      long step) {
+    String key = job.run() + "/" + shard;
     Replica r = REPLICAS.get(key);
     if (r == null) {
+      float[] packed = rows.next();
       REPLICAS.keySet().removeIf(k -> !k.startsWith(job.run() + "/"));
-      Network net = job.shape().build();
-      Loss loss = Losses.byName(job.loss());
-      r = new Replica(net, new ShardWorker(job.plan(), rows.shard, rows.dataset(), 0, loss, net));
+      Network net = NetworkShape.parse(job.shape()).build();
+      Dataset data = ShardRows.unpack(packed, shard, List.of(job.featureNames()), List.of(job.classes()),
+          job.outputs());
+      r = new Replica(net, new ShardWorker(job.plan(), shard, data, 0, Losses.byName(job.loss()), net));
       REPLICAS.put(key, r);
+    }
+    // Read to the end, so that Spark releases the cached block.
+    while (rows.hasNext()) {
+      rows.next();
     }
     // Two tasks of one shard never run at once in a run's job, but a retry may overlap a straggler.
     synchronized (r) {
