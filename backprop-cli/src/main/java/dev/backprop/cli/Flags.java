@@ -37,11 +37,22 @@ final class Flags {
       entry("task", "--task"),
       entry("checkpointEvery", "--checkpoint-every"));
 
+  /**
+   * The settings of training on several shards or machines, kept apart from {@link #BY_SETTING} (whose contents a
+   * test pins) and looked up after it.
+   */
+  static final Map<String, String> SCALE_OUT = Map.of("shards", "--shards");
+
   private Flags() {}
+
+  private static String flagOf(String setting) {
+    String flag = BY_SETTING.get(setting);
+    return flag != null ? flag : SCALE_OUT.get(setting);
+  }
 
   /** The flag of a setting, e.g. {@code --lr} for {@code learningRate}. */
   static String of(String setting) {
-    String flag = BY_SETTING.get(setting);
+    String flag = flagOf(setting);
     if (flag == null) {
       throw new IllegalArgumentException("no flag for the setting " + setting);
     }
@@ -53,7 +64,7 @@ final class Flags {
    * name stays when the table has no flag for it, which a test forbids for the names the library uses).
    */
   static String message(InvalidSettingException e) {
-    String flag = BY_SETTING.get(e.setting());
+    String flag = flagOf(e.setting());
     return flag == null ? e.getMessage() : e.messageFor(flag);
   }
 

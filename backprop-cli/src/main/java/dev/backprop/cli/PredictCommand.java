@@ -33,6 +33,12 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--probabilities", description = "Add the network's output for each class.")
   boolean probabilities;
 
+  @Option(names = "--spark", paramLabel = "MASTER",
+      description = "Score on Spark (MASTER local[K] or spark://HOST:PORT): --data is CSV with a header or Parquet "
+          + "(*.parquet), read by Spark; --out is a new directory, written by Spark in the same format, with the "
+          + "input's columns, the prediction and, for a classifier, probability_<class> columns.")
+  String spark;
+
 
   @Mixin CommonOptions.Verbose common = new CommonOptions.Verbose();
 
@@ -40,6 +46,9 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (spark != null) {
+      return predictOnSpark();
+    }
     if (out != null) {
       TrainCommand.checkOutput(out);
     }
@@ -52,6 +61,25 @@ final class PredictCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
     } else {
       AtomicFiles.writeString(out, csv);
+    }
+    return Main.OK;
+  }
+
+  private int predictOnSpark() {
+    if (out == null) {
+      throw new UsageException("--spark writes a directory: give it with --out");
+    }
+    if (java.nio.file.Files.exists(out)) {
+      throw new UsageException("--out " + out + " exists; Spark writes a new directory");
+    }
+    ModelFile.load(model);
+    if (!data.contains("://") && !java.nio.file.Files.exists(Path.of(data))) {
+      throw new dev.backprop.InvalidInputException(data, "", "no such file or directory");
+    }
+    try (dev.backprop.spark.SparkCluster cluster = SparkOption.connect(spark, "predict")) {
+      cluster.predict(model, data, out.toString());
+    } catch (IllegalArgumentException e) {
+      throw new dev.backprop.InvalidInputException(data, "", e.getMessage());
     }
     return Main.OK;
   }

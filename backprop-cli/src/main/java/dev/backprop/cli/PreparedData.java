@@ -93,8 +93,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
         Dataset train = all.subset(trainPositions);
         test = all.subset(testPositions);
         split = (all.task() == Task.CLASSIFICATION ? "stratified " : "random ") + options.testSplit + " of the rows";
-        return finish(options, initial, initPath, source, all.task(), all.featureNames(), all.classes(), train, test,
-            labelName, split, schema, notes);
+        return finish(options, initial, initPath, source, all, train, test, labelName, split, schema, notes);
       }
     } else {
       if (task == Task.REGRESSION) {
@@ -119,12 +118,11 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     } else {
       split = "the source's own test set";
     }
-    return finish(options, initial, initPath, source, allTask, allFeatures, allClasses, train, test, labelName, split,
-        schema, notes);
+    return finish(options, initial, initPath, source, all, train, test, labelName, split, schema, notes);
   }
 
   private static PreparedData finish(DataOptions options, Model initial, Path initPath, DataSources.Source source,
-      Task allTask, List<String> allFeatures, List<String> allClasses, Dataset train, Dataset test, String labelName, String split, TableSchema schema,
+      Dataset all, Dataset train, Dataset test, String labelName, String split, TableSchema schema,
       List<String> notes) {
     Normalization.Kind kind = options.normalize == null
         ? (source.format() == DataSources.Format.CSV ? Normalization.Kind.STANDARD : Normalization.Kind.NONE)
@@ -137,7 +135,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       normalization = kind == Normalization.Kind.NONE ? Normalization.none(train.featureCount())
           : numericOnly(Normalization.fit(kind, train.features()), schema);
     }
-    ModelInfo info = new ModelInfo(allTask, allFeatures, labelName, allClasses, normalization, Map.of(),
+    ModelInfo info = new ModelInfo(all.task(), all.featureNames(), labelName, all.classes(), normalization, Map.of(),
         initial != null ? initial.info().schema() : schema);
     return new PreparedData(normalization.apply(train), normalization.apply(test), info, source, split, schema,
         notes);

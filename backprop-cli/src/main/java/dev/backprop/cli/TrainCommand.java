@@ -139,6 +139,16 @@ final class TrainCommand implements Callable<Integer> {
       description = "Scale the gradients down when their global L2 norm exceeds X (default: off).")
   Double clipNorm;
 
+  @Option(names = "--shards", paramLabel = "K", defaultValue = "1",
+      description = "Cut the training rows into K fixed shards; each step adds the shards' gradient sums in shard "
+          + "order, the same bits as on a cluster with K partitions (default: ${DEFAULT-VALUE}).")
+  int shards;
+
+  @Option(names = "--spark", paramLabel = "MASTER",
+      description = "Compute each step's shard sums on Spark, one partition per shard (MASTER local[K] or "
+          + "spark://HOST:PORT): the same bits as without --spark.")
+  String spark;
+
   @Option(names = "--validation-split", paramLabel = "F", defaultValue = "0",
       description = "Share of the training rows held out (seeded, stratified) for validation curves and early "
           + "stopping (default: ${DEFAULT-VALUE}).")
@@ -270,6 +280,10 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     History history;
+    dev.backprop.spark.SparkCluster cluster = spark == null ? null : SparkOption.connect(spark, "train");
+    if (cluster != null) {
+      trainer.shardsOn(cluster);
+    }
     try {
       history = fit(trainer, net, loss, train, validation, scaledTest);
     } catch (RuntimeException e) {
@@ -277,6 +291,10 @@ final class TrainCommand implements Callable<Integer> {
         bar.interrupt();
       }
       throw e;
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
     }
     if (history.interrupted() && bar != null) {
       bar.interrupt();
@@ -604,7 +622,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     // the epochs are checked before the schedule, whose defaults and warm-up check read them
     TrainingConfig config = new TrainingConfig(epochs, batch, !noShuffle, seed, settings, Schedule.constant(),
-        clipNorm(), earlyStopping());
+        clipNorm(), earlyStopping(), shards);
     return config.withSchedule(schedule());
   }
 
@@ -828,6 +846,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (config.patience() > 0) {
       p.put("early_stopping", config.patience());
+    }
+    if (config.shards() > 1) {
+      p.put("shards", config.shards());
     }
     p.put("kept_epoch", history.keptEpoch());
     p.put("stopped_early", history.stoppedEarly());

@@ -33,7 +33,11 @@ public final class SquaredErrorLoss implements Loss {
   }
 
   private double scale(Matrix a) {
-    return mean ? 1.0 / ((double) a.rows() * a.cols()) : 0.5;
+    return scale(a, a.rows());
+  }
+
+  private double scale(Matrix a, int batchRows) {
+    return mean ? 1.0 / ((double) batchRows * a.cols()) : 0.5;
   }
 
   @Override
@@ -49,8 +53,16 @@ public final class SquaredErrorLoss implements Loss {
 
   /** dC/dA = 2 s (a - y), written into {@code gradA} (batch x outputs; may be {@code a} itself). */
   public void gradient(Matrix a, Matrix y, Matrix gradA) {
+    gradient(a, y, gradA, a.rows());
+  }
+
+  /**
+   * dC/dA of a batch of {@code batchRows} rows for the part of it in {@code a}: the mean divides by the whole
+   * batch, so that the parts' gradients add up to the batch's.
+   */
+  public void gradient(Matrix a, Matrix y, Matrix gradA, int batchRows) {
     y.requireShape(a.rows(), a.cols(), "targets");
-    double factor = 2 * scale(a);
+    double factor = 2 * scale(a, batchRows);
     for (int i = 0, n = a.size(); i < n; i++) {
       gradA.setFlat(i, factor * (a.getFlat(i) - y.getFlat(i)));
     }

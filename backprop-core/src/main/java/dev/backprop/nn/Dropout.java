@@ -11,7 +11,8 @@ import dev.backprop.tensor.MatrixOps;
  *
  * <p>The mask of a training pass comes from {@code SeededRandom.derive(pass.seed(), STREAM, pass.step(), layer)},
  * {@code layer} being the index of the dense layer whose outputs are dropped: the same pass draws the same mask in
- * any process.
+ * any process. A pass over shard k of a sharded step draws from {@code derive(seed, STREAM, step, layer, k)}, so
+ * that a shard's masks depend on where its rows are in the step, not on which worker runs it.
  */
 public final class Dropout implements Layer {
   /** Stream id of dropout masks under the training seed. */
@@ -61,7 +62,8 @@ public final class Dropout implements Layer {
     }
     Matrix[] b = buffers.forRows(x.rows());
     mask = b[0];
-    drawMask(SeededRandom.derive(pass.seed(), STREAM, pass.step(), layer), mask);
+    drawMask(pass.shard() == Pass.WHOLE_BATCH ? SeededRandom.derive(pass.seed(), STREAM, pass.step(), layer)
+        : SeededRandom.derive(pass.seed(), STREAM, pass.step(), layer, pass.shard()), mask);
     MatrixOps.multiply(x, mask, b[1]);
     return b[1];
   }

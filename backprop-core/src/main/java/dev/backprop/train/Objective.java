@@ -64,9 +64,18 @@ public final class Objective {
    * cost C of the batch, computed before any update.
    */
   public double computeGradients(Network network, Matrix x, Matrix y, Pass pass) {
+    return computeGradients(network, x, y, pass, x.rows());
+  }
+
+  /**
+   * {@link #computeGradients(Network, Matrix, Matrix, Pass)} for rows (x, y) that are part of a batch of
+   * {@code batchRows} rows: a mean over the batch divides by {@code batchRows}, so the gradients are this part's
+   * share of the batch's and the parts' gradients add up to it. Returns C of these rows alone.
+   */
+  public double computeGradients(Network network, Matrix x, Matrix y, Pass pass, int batchRows) {
     Matrix z = network.logits(x, pass);
     double c = value(z, y);
-    outputDelta(z, a, y, delta);
+    outputDelta(z, a, y, delta, batchRows);
     network.backward(delta);
     return c;
   }
@@ -92,13 +101,17 @@ public final class Objective {
    * outputs a = f(z) and the targets y (all batch x outputs); {@code delta} may be {@code a} itself.
    */
   public void outputDelta(Matrix z, Matrix a, Matrix y, Matrix delta) {
+    outputDelta(z, a, y, delta, a.rows());
+  }
+
+  private void outputDelta(Matrix z, Matrix a, Matrix y, Matrix delta, int batchRows) {
     y.requireShape(a.rows(), a.cols(), "targets");
     if (loss instanceof SquaredErrorLoss squared) {
-      squared.gradient(a, y, delta);
+      squared.gradient(a, y, delta, batchRows);
       output.backward(z, a, delta, delta);
       return;
     }
-    double inv = loss instanceof CrossEntropyLoss ? 1.0 / a.rows() : 1.0 / a.size();
+    double inv = loss instanceof CrossEntropyLoss ? 1.0 / batchRows : 1.0 / (batchRows * a.cols());
     for (int i = 0, n = a.size(); i < n; i++) {
       delta.setFlat(i, (a.getFlat(i) - y.getFlat(i)) * inv);
     }

@@ -7,6 +7,9 @@ import java.util.Map;
 
 /** The checks a checkpoint's state must pass before a run continues from it. */
 final class Resume {
+  /** Settings named after checkpoints had been written without them, with the value those runs had. */
+  private static final Map<String, String> ADDED_SINCE = Map.of("shards", "1");
+
   private Resume() {}
 
   /**
@@ -25,11 +28,14 @@ final class Resume {
     }
     List<String> differences = new ArrayList<>();
     for (Map.Entry<String, String> e : is.entrySet()) {
-      String before = was.get(e.getKey());
+      String before = was.getOrDefault(e.getKey(), ADDED_SINCE.get(e.getKey()));
       if (!e.getValue().equals(before)) {
         differences.add(e.getKey() + " " + (before == null ? "(not recorded)" : before) + " there, " + e.getValue()
             + " here");
       }
+    }
+    if (differences.isEmpty() && is.keySet().containsAll(was.keySet())) {
+      return null; // written before a setting was added, with the value that setting has here
     }
     return differences.isEmpty() ? "its settings are recorded as " + saved
         : "it differs from this run in " + String.join("; ", differences);

@@ -30,6 +30,11 @@ import java.util.Objects;
  * <p>{@link #requestStop()}, from any thread, ends the run after the batch in progress: the state is saved to the
  * checkpoint store, if any, and {@link History#interrupted()} says so. Resuming that state finishes the run as if
  * nothing had happened.
+ *
+ * <p>With K = {@link TrainingConfig#shards()} greater than 1, or with a {@link ShardExecutor} given, the rows of
+ * each step come from K fixed shards as {@link ShardPlan} says, each shard's gradient sum is computed on its own
+ * ({@link ShardWorker}), and the sums are added in shard order before the optimizer steps; a pass over shard k draws
+ * its dropout masks from (seed, step, k). K = 1 without an executor is the unsharded loop above.
  */
 public final class Trainer {
   /** Stream id of the per-epoch shuffles under the training seed. */
@@ -42,6 +47,7 @@ public final class Trainer {
   private CheckpointStore store;
   private int checkpointEvery;
   private TrainingState resume;
+  private ShardExecutor.Factory executors;
   private volatile boolean stopRequested;
 
   public Trainer(TrainingConfig config) {
@@ -76,6 +82,15 @@ public final class Trainer {
    */
   public Trainer resumeFrom(TrainingState state) {
     this.resume = Objects.requireNonNull(state, "state");
+    return this;
+  }
+
+  /**
+   * Computes each step's shard sums with executors from {@code factory} (e.g. on a cluster) instead of in this
+   * process; the run is sharded even with one shard.
+   */
+  public Trainer shardsOn(ShardExecutor.Factory factory) {
+    this.executors = Objects.requireNonNull(factory, "factory");
     return this;
   }
 
@@ -127,8 +142,8 @@ public final class Trainer {
     if (resume != null) {
       run.resume(resume);
     }
-    try (Batches batches = run.batches) {
-      listeners.forEach(l -> l.onTrainingStart(config.epochs(), batches.count()));
+    try (Batches batches = run.batches; ShardExecutor executor = run.executor) {
+      listeners.forEach(l -> l.onTrainingStart(config.epochs(), run.steps()));
       while (run.epoch < config.epochs() && !run.stopped) {
         if (stopRequested || !trainEpoch(run, run.epoch + 1)) {
           run.history.interrupt(run.epoch, run.partial.batches());
@@ -149,20 +164,35 @@ public final class Trainer {
   private boolean trainEpoch(Run run, int epoch) {
     long start = System.nanoTime();
     run.optimizer.setLearningRate(config.schedule().rate(config.optimizer().learningRate(), epoch, config.epochs()));
-    run.batches.startEpoch(epoch);
-    for (int b = run.partial.batches(); b < run.batches.count(); b++) {
+    if (run.batches != null) {
+      run.batches.startEpoch(epoch);
+    }
+    int count = run.steps();
+    for (int b = run.partial.batches(); b < count; b++) {
       if (stopRequested) {
         run.partial = run.partial.plusSeconds((System.nanoTime() - start) / 1e9);
         return false;
       }
-      Batches.Batch batch = run.batches.take(b);
-      int step = (epoch - 1) * run.batches.count() + b + 1;
-      double cost = step(run, batch, epoch, step);
-      long correct = run.classification ? countCorrect(run, batch) : 0;
-      double perSample = run.loss.perSample(cost, batch.rows());
-      run.partial = run.partial.plus(perSample * batch.rows(), correct);
+      int step = (epoch - 1) * count + b + 1;
+      double cost;
+      long correct;
+      int rows;
+      if (run.executor == null) {
+        Batches.Batch batch = run.batches.take(b);
+        cost = step(run, batch, epoch, step);
+        correct = run.classification ? countCorrect(run, batch) : 0;
+        rows = batch.rows();
+      } else {
+        ShardSum total = ShardSum.total(run.executor.sums(run.network, epoch, b, step));
+        ShardWorker.setGradient(run.network, total.gradient());
+        cost = update(run, total.cost(), epoch, step);
+        correct = total.correct();
+        rows = total.rows();
+      }
+      double perSample = run.loss.perSample(cost, rows);
+      run.partial = run.partial.plus(perSample * rows, correct);
       for (TrainingListener l : listeners) {
-        l.onBatchEnd(epoch, b + 1, run.batches.count(), perSample);
+        l.onBatchEnd(epoch, b + 1, count, perSample);
       }
     }
     run.partial = run.partial.plusSeconds((System.nanoTime() - start) / 1e9);
@@ -175,6 +205,11 @@ public final class Trainer {
    */
   private double step(Run run, Batches.Batch batch, int epoch, int step) {
     double cost = run.objective.computeGradients(run.network, batch.x(), batch.y(), Pass.training(config.seed(), step));
+    return update(run, cost, epoch, step);
+  }
+
+  /** The update from the network's gradients, of a batch of cost {@code cost}: checked, clipped, stepped. */
+  private double update(Run run, double cost, int epoch, int step) {
     checkFinite(run.network, cost, epoch, step);
     if (config.clipNorm() > 0) {
       GradientClipping.clip(run.network.parameters(), config.clipNorm());
@@ -258,6 +293,7 @@ public final class Trainer {
     final boolean classification;
     final Optimizer optimizer;
     final Batches batches;
+    final ShardExecutor executor;
     final String signature;
     final String legacySignature;
     final History history = new History();
@@ -284,7 +320,13 @@ public final class Trainer {
       this.test = test;
       this.classification = train.task() == Task.CLASSIFICATION;
       this.optimizer = config.optimizer().create(network.parameters());
-      this.batches = new Batches(train, config.batchSize(), config.seed(), config.shuffle());
+      if (executors == null && config.shards() == 1) {
+        this.batches = new Batches(train, config.batchSize(), config.seed(), config.shuffle());
+        this.executor = null;
+      } else {
+        this.batches = null;
+        this.executor = (executors == null ? ShardExecutor.local() : executors).open(config, loss, network, train);
+      }
       this.signature = signature(config, network, loss, train, validation);
       this.legacySignature = legacySignature(config, network, loss, train, validation);
     }
@@ -296,7 +338,7 @@ public final class Trainer {
         throw new IncompatibleCheckpointException("the checkpoint belongs to another run: " + mismatch, true);
       }
       try {
-        Resume.requireConsistent(state, config.epochs(), config.patience() > 0, batches.count());
+        Resume.requireConsistent(state, config.epochs(), config.patience() > 0, steps());
         EarlyStopping.restore(network, state.parameters());
         optimizer.importState(state.optimizerState());
         if (state.bestParameters() != null) {
@@ -310,6 +352,11 @@ public final class Trainer {
       epoch = state.epoch();
       partial = state.partial();
       stopped = state.stopped();
+    }
+
+    /** Steps per epoch. */
+    int steps() {
+      return batches != null ? batches.count() : executor.plan().steps();
     }
 
     TrainingState state() {

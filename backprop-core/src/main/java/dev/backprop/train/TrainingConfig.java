@@ -23,14 +23,18 @@ import java.util.Objects;
  *     to it before the update (0 = no clipping)
  * @param patience with validation data, stop after this many epochs without a lower validation loss and
  *     restore the best epoch's weights (0 = no early stopping)
+ * @param shards K, the fixed shards of the training rows whose gradient sums each step adds up in shard order
+ *     (see {@link ShardPlan}); 1 (the default) is plain mini-batch training
  */
 public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long seed, OptimizerSettings optimizer,
-    Schedule schedule, double clipNorm, int patience) {
+    Schedule schedule, double clipNorm, int patience, int shards) {
   public static final int DEFAULT_EPOCHS = 10;
   public static final int DEFAULT_BATCH_SIZE = 64;
   public static final long DEFAULT_SEED = 42;
   /** The batch size that means "every training row in one batch". */
   public static final int FULL_BATCH = 0;
+  /** One shard: every step computes its batch's gradient at once. */
+  public static final int DEFAULT_SHARDS = 1;
 
   public TrainingConfig {
     if (epochs < 0) {
@@ -48,6 +52,19 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
     if (patience < 0) {
       throw new InvalidSettingException("patience", patience, "0 (no early stopping) or more epochs");
     }
+    if (shards < 1) {
+      throw new InvalidSettingException("shards", shards, "1 or more (1: no sharding)");
+    }
+    if (shards > 1 && batchSize != FULL_BATCH && batchSize < shards) {
+      throw new InvalidSettingException("shards", shards, "at most the batch size " + batchSize
+          + ", so that every shard gives rows to every step");
+    }
+  }
+
+  /** A configuration with one shard. */
+  public TrainingConfig(int epochs, int batchSize, boolean shuffle, long seed, OptimizerSettings optimizer,
+      Schedule schedule, double clipNorm, int patience) {
+    this(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, DEFAULT_SHARDS);
   }
 
   /**
@@ -78,6 +95,7 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
     s.put("warmupEpochs", String.valueOf(schedule.warmupEpochs()));
     s.put("clipNorm", String.valueOf(clipNorm));
     s.put("patience", String.valueOf(patience));
+    s.put("shards", String.valueOf(shards));
     return s;
   }
 
@@ -87,31 +105,46 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
   }
 
   public TrainingConfig withEpochs(int value) {
-    return new TrainingConfig(value, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience);
+    return new TrainingConfig(value, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, shards);
   }
 
   public TrainingConfig withBatchSize(int value) {
-    return new TrainingConfig(epochs, value, shuffle, seed, optimizer, schedule, clipNorm, patience);
+    return new TrainingConfig(epochs, value, shuffle, seed, optimizer, schedule, clipNorm, patience, shards);
   }
 
   public TrainingConfig withSeed(long value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, value, optimizer, schedule, clipNorm, patience);
+    return new TrainingConfig(epochs, batchSize, shuffle, value, optimizer, schedule, clipNorm, patience, shards);
   }
 
   public TrainingConfig withOptimizer(OptimizerSettings value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, seed, value, schedule, clipNorm, patience);
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, value, schedule, clipNorm, patience, shards);
   }
 
   public TrainingConfig withSchedule(Schedule value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, value, clipNorm, patience);
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, value, clipNorm, patience, shards);
   }
 
   public TrainingConfig withClipNorm(double value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, value, patience);
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, value, patience, shards);
   }
 
   public TrainingConfig withPatience(int value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, value);
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, value, shards);
+  }
+
+  public TrainingConfig withShards(int value) {
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, value);
+  }
+
+  /**
+   * The record's usual text, without {@code shards} when there is one: the text older checkpoints recorded as
+   * their run's signature, which must still match.
+   */
+  @Override
+  public String toString() {
+    return "TrainingConfig[epochs=" + epochs + ", batchSize=" + batchSize + ", shuffle=" + shuffle + ", seed=" + seed
+        + ", optimizer=" + optimizer + ", schedule=" + schedule + ", clipNorm=" + clipNorm + ", patience=" + patience
+        + (shards == DEFAULT_SHARDS ? "" : ", shards=" + shards) + "]";
   }
 
   /** Collects the settings, each starting at its default; {@link #build()} checks them. */
@@ -124,6 +157,7 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
     private Schedule schedule = Schedule.constant();
     private double clipNorm;
     private int patience;
+    private int shards = DEFAULT_SHARDS;
 
     private Builder() {}
 
@@ -171,9 +205,15 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
       return this;
     }
 
+    /** K fixed shards of the training rows whose gradient sums every step adds up; 1 (the default): none. */
+    public Builder shards(int value) {
+      shards = value;
+      return this;
+    }
+
     /** The configuration; throws InvalidSettingException when a setting is outside what it accepts. */
     public TrainingConfig build() {
-      return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience);
+      return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, shards);
     }
   }
 }

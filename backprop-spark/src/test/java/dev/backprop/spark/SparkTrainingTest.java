@@ -1,0 +1,102 @@
+package dev.backprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.backprop.SeededRandom;
+import dev.backprop.data.Dataset;
+import dev.backprop.loss.CrossEntropyLoss;
+import dev.backprop.nn.Network;
+import dev.backprop.nn.activation.Activations;
+import dev.backprop.optim.OptimizerSettings;
+import dev.backprop.tensor.Matrix;
+import dev.backprop.train.EpochResult;
+import dev.backprop.train.History;
+import dev.backprop.train.Trainer;
+import dev.backprop.train.TrainingConfig;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Training on Spark local[2] gives the bits of local sharded training with the same K. */
+class SparkTrainingTest {
+  private static final long SEED = 77;
+  private static JavaSparkContext sc;
+
+  @BeforeAll
+  static void start() {
+    SparkJava.assumeSupported();
+    sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("backprop-test")
+        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sc != null) {
+      sc.stop();
+    }
+  }
+
+  @Test
+  void twoPartitionsEqualTwoLocalShardsForSgdAndAdamWithDropout() {
+    Dataset data = data(90, SEED);
+    for (OptimizerSettings optimizer : List.of(OptimizerSettings.sgd(0.1), OptimizerSettings.adam(0.01))) {
+      TrainingConfig config = config(2, optimizer);
+      double[] local = train(config, data, null);
+      double[] spark = train(config, data, new SparkShards(sc));
+      assertArrayEquals(local, spark, optimizer.kind().id());
+      assertNotEquals(Arrays.toString(local), Arrays.toString(train(config.withShards(1), data, null)));
+    }
+  }
+
+  @Test
+  void oneShardOnSparkIsUnshardedTraining() {
+    Dataset data = data(90, SEED);
+    TrainingConfig config = config(1, OptimizerSettings.adam(0.01));
+    assertArrayEquals(train(config, data, null), train(config, data, new SparkShards(sc)));
+  }
+
+  /** Uneven shards (45 and 46 rows), an odd batch split 9 + 8, a short last step. */
+  private static TrainingConfig config(int shards, OptimizerSettings optimizer) {
+    return TrainingConfig.builder().epochs(2).batchSize(17).seed(SEED).optimizer(optimizer).shards(shards).build();
+  }
+
+  /** The final weights and every epoch's training loss and accuracy. */
+  static double[] train(TrainingConfig config, Dataset data, SparkShards spark) {
+    Network net = Network.builder(4).dense(8, Activations.tanh()).dropout(0.25).dense(3, Activations.softmax())
+        .seed(SEED).build();
+    Trainer trainer = new Trainer(config);
+    if (spark != null) {
+      trainer.shardsOn(spark);
+    }
+    History history = trainer.fit(net, new CrossEntropyLoss(), data, null);
+    double[] w = NetworkShape.weights(net);
+    double[] all = Arrays.copyOf(w, w.length + 2 * history.epochs().size());
+    int at = w.length;
+    for (EpochResult e : history.epochs()) {
+      all[at++] = e.trainLoss();
+      all[at++] = e.trainAccuracy();
+    }
+    return all;
+  }
+
+  static Dataset data(int rows, long seed) {
+    System.out.println("seed " + seed);
+    SeededRandom random = new SeededRandom(seed);
+    Matrix x = Matrix.zeros(rows, 4);
+    int[] labels = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      labels[i] = random.nextInt(3);
+      for (int j = 0; j < 4; j++) {
+        x.set(i, j, random.nextGaussian() + (j == labels[i] ? 2 : 0));
+      }
+    }
+    return Dataset.classification("random", List.of("a", "b", "c", "d"), x, List.of("x", "y", "z"), labels);
+  }
+}
