@@ -23,7 +23,7 @@ class WarmupTest {
 
   @Test
   void trainingAfterAWarmupGivesTheSameWeights() throws Exception {
-    Dataset data = randomImages(300);
+    Dataset data = ThreadCountTest.randomImages(300, SEED);
     List<Matrix> plain = train(data);
     long batches;
     try (Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofSeconds(30))) {
@@ -99,23 +99,5 @@ class WarmupTest {
       }
     }
     return m;
-  }
-
-  private static Dataset randomImages(int rows) {
-    SeededRandom random = new SeededRandom(SEED);
-    Matrix x = Matrix.zeros(rows, 784);
-    int[] labels = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      labels[i] = random.nextInt(10);
-      for (int j = 0; j < 784; j++) {
-        x.set(i, j, random.nextDouble() * (j % 10 == labels[i] ? 1.0 : 0.3));
-      }
-    }
-    List<String> names = new ArrayList<>();
-    for (int j = 0; j < 784; j++) {
-      names.add("pixel" + j);
-    }
-    return Dataset.classification("random images", names, x, List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
-        labels);
   }
 }
