@@ -230,6 +230,94 @@ public final class TableSchema {
     return new TableSchema(columns, table.header().get(labelColumn), options.naValues(), 0, 1);
   }
 
+  /**
+   * The median of values[0, n), the same number a sort would give (the middle one, or the mean of the two middle
+   * ones in {@link Double#compare} order), found by selection: sorting each column of a large table took seconds.
+   */
+  static double median(double[] values, int n) {
+    int hi = n / 2;
+    select(values, n, hi);
+    if (n % 2 == 1) {
+      return values[hi];
+    }
+    double lower = values[0];
+    for (int i = 1; i < hi; i++) {
+      if (Double.compare(values[i], lower) > 0) {
+        lower = values[i];
+      }
+    }
+    return (lower + values[hi]) / 2;
+  }
+
+  /**
+   * Rearranges values[0, n) so that values[k] is the value a sort would put there, the ones before it no larger and
+   * the ones after no smaller; a sort finishes the work if the partitions keep coming out lopsided.
+   */
+  private static void select(double[] v, int n, int k) {
+    int lo = 0;
+    int hi = n - 1;
+    int budget = 2 * (32 - Integer.numberOfLeadingZeros(Math.max(n, 1))) + 8;
+    while (hi > lo) {
+      if (budget-- == 0) {
+        Arrays.sort(v, lo, hi + 1);
+        return;
+      }
+      int mid = (lo + hi) >>> 1;
+      double pivot = medianOfThree(v[lo], v[mid], v[hi]);
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (Double.compare(v[i], pivot) < 0) {
+          i++;
+        }
+        while (Double.compare(v[j], pivot) > 0) {
+          j--;
+        }
+        if (i <= j) {
+          double t = v[i];
+          v[i] = v[j];
+          v[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private static double medianOfThree(double a, double b, double c) {
+    if (Double.compare(a, b) > 0) {
+      double t = a;
+      a = b;
+      b = t;
+    }
+    if (Double.compare(b, c) > 0) {
+      b = c;
+    }
+    return Double.compare(a, b) > 0 ? a : b;
+  }
+
+  private static InvalidInputException emptyColumn(CsvTable table, int c, String name, int rows) {
+    return new InvalidInputException(table.source(), "column " + (c + 1) + " (" + name + ")", "empty in every one "
+        + "of the " + rows + " training rows; leave it out with --ignore " + name);
+  }
+
+  /** Whether a missing-value spelling could also be read as a number (e.g. -999), so numbers must be compared. */
+  static boolean spellsNumbers(Set<String> na) {
+    for (String s : na) {
+      if (!s.isEmpty() && "+-.0123456789".indexOf(s.charAt(0)) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String flagOf(SchemaOptions options, String name) {
     return options.categorical().contains(name) ? "--categorical"
         : options.numeric().contains(name) ? "--numeric" : "--ignore";
@@ -255,6 +343,35 @@ public final class TableSchema {
         firstText = firstText < 0 ? r : firstText;
       }
     }
+    String reason = forcedCategorical ? "--categorical" : forcedNumeric ? "--numeric" : "inferred";
+    boolean numeric = forcedNumeric || (!forcedCategorical && numbers >= texts);
+    if (numeric) {
+      // a number's text is read only where a missing-value spelling could be a number: spelling every cell of a
+      // wide numeric column took most of the time of reading a large file
+      boolean naNumbers = spellsNumbers(na);
+      double[] values = new double[rows.length];
+      int k = 0;
+      int missing = 0;
+      int present = 0;
+      for (int r : rows) {
+        if (table.isNumber(r, c) && !(naNumbers && na.contains(table.text(r, c)))) {
+          values[k++] = (float) table.number(r, c);
+          present++;
+        } else if (na.contains(table.text(r, c))) {
+          missing++;
+        } else {
+          present++;
+        }
+      }
+      if (present == 0) {
+        throw emptyColumn(table, c, name, rows.length);
+      }
+      if (firstText >= 0) {
+        throw textInNumericColumn(table, firstText, c, forcedNumeric);
+      }
+      double median = median(values, k);
+      return new Column(name, ColumnKind.NUMERIC, reason, median, missing > 0, List.of(), false, false);
+    }
     int missing = 0;
     Map<String, Integer> counts = new HashMap<>();
     for (int r : rows) {
@@ -267,25 +384,7 @@ public final class TableSchema {
     }
     int present = rows.length - missing;
     if (present == 0) {
-      throw new InvalidInputException(table.source(), "column " + (c + 1) + " (" + name + ")", "empty in every one "
-          + "of the " + rows.length + " training rows; leave it out with --ignore " + name);
-    }
-    String reason = forcedCategorical ? "--categorical" : forcedNumeric ? "--numeric" : "inferred";
-    boolean numeric = forcedNumeric || (!forcedCategorical && numbers >= texts);
-    if (numeric) {
-      if (firstText >= 0) {
-        throw textInNumericColumn(table, firstText, c, forcedNumeric);
-      }
-      double[] values = new double[present];
-      int k = 0;
-      for (int r : rows) {
-        if (!na.contains(table.text(r, c))) {
-          values[k++] = (float) table.number(r, c);
-        }
-      }
-      Arrays.sort(values);
-      double median = present % 2 == 1 ? values[present / 2] : (values[present / 2 - 1] + values[present / 2]) / 2;
-      return new Column(name, ColumnKind.NUMERIC, reason, median, missing > 0, List.of(), false, false);
+      throw emptyColumn(table, c, name, rows.length);
     }
     if (!forcedCategorical && missing == 0 && counts.size() == 1) {
       return ignored(name, "the same value in every training row");
@@ -467,7 +566,16 @@ public final class TableSchema {
       int c = at[i];
       switch (col.kind()) {
         case NUMERIC -> {
+          boolean naNumbers = spellsNumbers(na);
           for (int r = 0; r < n; r++) {
+            if (!naNumbers && cells.isNumber(r, c)) {
+              // the common cell: a number, which no missing-value spelling can be; its text is never made
+              float v = (float) cells.number(r, c);
+              if (!Float.isInfinite(v)) {
+                x[r * d + base] = v;
+                continue;
+              }
+            }
             String text = cells.text(r, c);
             float v;
             if (na.contains(text)) {

@@ -1,0 +1,36 @@
+package dev.backprop.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.backprop.SeededRandom;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The schema's median by selection gives exactly the median of a sorted copy. */
+class MedianTest {
+  @Test
+  void selectionAgreesWithASortToTheBit() {
+    long seed = 2024;
+    System.out.println("seed " + seed);
+    SeededRandom random = new SeededRandom(seed);
+    for (int trial = 0; trial < 2000; trial++) {
+      int n = 1 + random.nextInt(trial < 1000 ? 12 : 3000);
+      double[] v = new double[n + random.nextInt(3)];
+      int kind = trial % 4;
+      for (int i = 0; i < n; i++) {
+        v[i] = switch (kind) {
+          case 0 -> random.nextDouble(-5, 5);
+          case 1 -> random.nextInt(4) - 2;
+          case 2 -> random.nextInt(2) == 0 ? 0.0 : -0.0;
+          default -> i;
+        };
+      }
+      double[] sorted = Arrays.copyOf(v, n);
+      Arrays.sort(sorted);
+      double expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      double actual = TableSchema.median(v, n);
+      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual),
+          "trial " + trial + ", n " + n + ": " + expected + " against " + actual);
+    }
+  }
+}
