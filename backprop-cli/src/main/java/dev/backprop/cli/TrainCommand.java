@@ -300,7 +300,9 @@ final class TrainCommand implements Callable<Integer> {
       bar.interrupt();
     }
     target.fold(net);
+    Phases.done("train");
     Evaluation test = Evaluation.of(net, loss, prepared.test());
+    Phases.done("evaluate");
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
 
@@ -317,6 +319,7 @@ final class TrainCommand implements Callable<Integer> {
           info.provenance(), info.schema().withTarget(target.mean, target.scale));
     }
     ModelFile.save(new Model(net, loss, info), out);
+    Phases.done("save");
     if (report != null) {
       TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net, loss)
           .history(history).evaluation("test data", test).settings(info.provenance())
