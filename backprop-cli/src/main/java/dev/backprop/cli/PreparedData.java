@@ -38,19 +38,21 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
 
   /** Reads the data of {@code options} and fits the normalisation on its training rows. */
   static PreparedData prepare(DataOptions options, long seed) {
-    return prepare(options, null, null, seed);
+    return prepare(options, null, null, seed, () -> { });
   }
 
   /**
    * Reads the data of {@code options} for training on from the model {@code initial} (read from
-   * {@code initPath}): the data must fit the model, whose normalisation is kept.
+   * {@code initPath}): the data must fit the model, whose normalisation is kept. {@code afterRead} runs once the
+   * source is read, before the rest is prepared.
    */
-  static PreparedData prepare(DataOptions options, Model initial, Path initPath, long seed) {
+  static PreparedData prepare(DataOptions options, Model initial, Path initPath, long seed, Runnable afterRead) {
     options.validate();
     Task task = options.task == null ? null : parseTask(options.task);
     Phases.done("start");
     DataSources.Source source = DataSources.open(options.data);
     Phases.done("read");
+    afterRead.run();
     Dataset all;
     Dataset test = null;
     String labelName;

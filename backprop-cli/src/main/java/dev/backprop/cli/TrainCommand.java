@@ -19,6 +19,7 @@ import dev.backprop.tensor.Matrix;
 import dev.backprop.optim.OptimizerSettings;
 import dev.backprop.tensor.DType;
 import dev.backprop.InvalidInputException;
+import dev.backprop.data.DataSources;
 import dev.backprop.data.Dataset;
 import dev.backprop.data.Splits;
 import dev.backprop.io.CheckpointFile;
@@ -210,10 +211,22 @@ final class TrainCommand implements Callable<Integer> {
     Path checkpoints = checkpointFolder();
     PreparedData prepared;
     Model initial;
-    // the JIT compiles the training code on small shapes while the data is read, instead of in the first epoch
-    try (Warmup warmup = startWarmup(config)) {
+    // The JIT compiles the kernels on small shapes while the data is read and prepared, instead of in the first epoch.
+    // Reading a CSV file takes every core, so there the warm-up starts once the file is read.
+    boolean csvFile = isCsvFile(data.data);
+    TrainingConfig warmupConfig = config;
+    Warmup[] warmup = {csvFile ? null : startWarmup(warmupConfig)};
+    try {
       initial = init == null ? null : ModelFile.load(init);
-      prepared = PreparedData.prepare(data, initial, init, seed);
+      prepared = PreparedData.prepare(data, initial, init, seed, () -> {
+        if (csvFile) {
+          warmup[0] = startWarmup(warmupConfig);
+        }
+      });
+    } finally {
+      if (warmup[0] != null) {
+        warmup[0].close();
+      }
     }
     // digits and IDX images keep the fixed recipe (10 epochs of 64 rows); tables get defaults fitted to their size
     boolean adaptive = epochsGiven == null && prepared.schema() != null && !data.data.equals("digits");
@@ -301,7 +314,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     target.fold(net);
     Phases.done("train");
-    Evaluation test = Evaluation.of(net, loss, prepared.test());
+    Evaluation test = evaluate(net, loss, prepared.test(), history.epochs().isEmpty());
     Phases.done("evaluate");
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
@@ -363,6 +376,25 @@ final class TrainCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /**
+   * The network's evaluation on the test rows. When no epoch was trained, and --threads does not say otherwise, on
+   * one compute thread: the kernels' multi-threaded path needs code of its own compiled, which a single pass over the
+   * test rows does not repay, while the warm-up has compiled the path of one thread (docs/PERFORMANCE.md, "Reading
+   * CSV"). The results do not depend on the threads.
+   */
+  private Evaluation evaluate(Network net, Loss loss, Dataset test, boolean untrained) {
+    int before = Compute.threads();
+    if (!untrained || threads != null || before == 1) {
+      return Evaluation.of(net, loss, test);
+    }
+    Compute.useThreads(1);
+    try {
+      return Evaluation.of(net, loss, test);
+    } finally {
+      Compute.useThreads(before);
+    }
+  }
+
   /** System property that turns the warm-up off ({@code -Dbackprop.warmup=false}), for measuring it. */
   static final String WARMUP_PROPERTY = "backprop.warmup";
   /** Longest warm-up: on a slow machine the data may take long to read, and C2 has compiled the kernels by then. */
@@ -378,13 +410,23 @@ final class TrainCommand implements Callable<Integer> {
         .anyMatch(a -> a.startsWith("-XX:CompileCommand=CompileThresholdScaling,dev.backprop.internal.kernel"));
   }
 
+  /** Whether --data names a CSV file (a regular file; IDX data are a folder or a prefix, built-in data a name). */
+  private static boolean isCsvFile(String spec) {
+    try {
+      return !DataSources.isBuiltIn(spec) && Files.isRegularFile(Path.of(spec));
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
+  }
+
   /**
    * A warm-up for the flags' network: a small one of the same layer kinds (40 inputs, hidden layers of at most 64,
-   * 10 outputs), the same loss, optimiser and batch size; none when there is nothing to train or the flags do not
-   * make a network (the real build then says why).
+   * 10 outputs), the same loss, optimiser and batch size, trained, or only evaluated when no epoch is to be trained
+   * (the run then evaluates the network on its test rows); none when the flags do not make a network (the real
+   * build then says why).
    */
   private Warmup startWarmup(TrainingConfig config) {
-    if ((epochsGiven != null && epochsGiven == 0) || !Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))
+    if (!Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))
         || network.dropout < 0 || network.dropout >= 1 || !kernelThresholdsLowered()) {
       return null;
     }
@@ -400,7 +442,8 @@ final class TrainCommand implements Callable<Integer> {
         }
       }
       Network small = b.dense(10, Activations.byName(outputName)).build();
-      return Warmup.start(small, loss, config, WARMUP_MAX);
+      return epochsGiven != null && epochsGiven == 0 ? Warmup.startEvaluation(small, loss, WARMUP_MAX)
+          : Warmup.start(small, loss, config, WARMUP_MAX);
     } catch (RuntimeException e) {
       return null;
     }

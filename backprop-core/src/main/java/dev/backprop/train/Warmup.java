@@ -28,28 +28,53 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class Warmup implements AutoCloseable {
+  /**
+   * Batches in a row at compiled speed after which the warm-up ends by itself: the JIT has compiled what they run,
+   * and more batches would only take a core from the caller.
+   */
+  static final int COMPILED_BATCHES = 3;
+  /** Batches run one after the other before the slow ones are spaced out (see {@link Compiled#pause}). */
+  static final int EAGER_BATCHES = 10;
+  /** The pause after a slow batch once they are spaced out. */
+  static final long PAUSE_MILLIS = 20;
+
   private final Thread thread;
   private final Trainer trainer;
   private volatile boolean stopped;
   private volatile long batches;
 
-  private Warmup(Network network, Loss loss, TrainingConfig config, Duration max) {
-    // epochs without end: the warm-up ends on close() or after max, at a batch's end
+  private Warmup(Network network, Loss loss, TrainingConfig config, Duration max, boolean training) {
+    // epochs without end: the warm-up ends on close(), after max, or once its batches run compiled
     TrainingConfig endless = config.withEpochs(Integer.MAX_VALUE).withPatience(0);
     Dataset data = randomData(network, config.batchSize());
     long deadline = System.nanoTime() + max.toNanos();
+    Compiled compiled = new Compiled(network, training ? Math.min(data.size(), config.batchSize() > 0
+        ? config.batchSize() : data.size()) : data.size(), training);
     trainer = new Trainer(endless).addListener(new TrainingListener() {
       @Override
       public void onBatchEnd(int epoch, int batch, int batchesPerEpoch, double loss) {
         batches++;
-        if (stopped || System.nanoTime() - deadline > 0) {
+        if (stopped || compiled.batchEnded() || System.nanoTime() - deadline > 0) {
           trainer.requestStop();
+        } else {
+          compiled.pause(batches);
         }
       }
     });
+    Runnable work = training ? () -> trainer.fit(network, loss, data, null) : () -> {
+      // what evaluating does, once per batch: forward passes in inference mode, the loss and the metrics
+      while (!stopped && System.nanoTime() - deadline < 0) {
+        Evaluation.of(network, loss, data);
+        batches++;
+        if (compiled.batchEnded()) {
+          break;
+        }
+        compiled.pause(batches);
+      }
+    };
     thread = new Thread(() -> {
       try {
-        trainer.fit(network, loss, data, null);
+        work.run();
       } catch (RuntimeException e) {
         // a warm-up that diverges (a huge learning rate) has compiled what it ran; the real run reports its own
       }
@@ -60,16 +85,70 @@ public final class Warmup implements AutoCloseable {
   }
 
   /**
+   * Tells from the time between batch ends when the batches run compiled: at a floating-point operation a
+   * nanosecond or more (each weight takes two a row forward and four more backward). Compiled, the kernels run
+   * ten to a hundred times faster than that; until the JIT's optimising compiler has compiled them, about a
+   * hundred times slower.
+   */
+  private static final class Compiled {
+    private final long flopsPerBatch;
+    private long last = System.nanoTime();
+    private int inARow;
+
+    Compiled(Network network, int rows, boolean training) {
+      flopsPerBatch = (training ? 6 : 2) * network.parameterCount() * rows;
+    }
+
+    /**
+     * After the first {@link #EAGER_BATCHES} batches, a slow batch is followed by a pause: they have had the JIT
+     * queue what they run, and while it compiles, more batches at the speed of uncompiled code would only take a
+     * core from the caller.
+     */
+    void pause(long batches) {
+      if (batches >= EAGER_BATCHES && inARow == 0) {
+        try {
+          Thread.sleep(PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        last = System.nanoTime();
+      }
+    }
+
+    /** Records a batch's end; true once {@link #COMPILED_BATCHES} batches in a row ran compiled. */
+    boolean batchEnded() {
+      long now = System.nanoTime();
+      inARow = now - last < flopsPerBatch ? inARow + 1 : 0;
+      last = now;
+      return inARow >= COMPILED_BATCHES;
+    }
+  }
+
+  /**
    * Starts training {@code network} under {@code loss} with {@code config}'s optimiser, schedule, clipping and
-   * batch size on random rows (four batches of them), for at most {@code max}. The network is trained in place: give
-   * it one of its own, small, with the layer kinds of the real one (its widths need not match).
+   * batch size on random rows (four batches of them), for at most {@code max}; it ends by itself once its batches
+   * run compiled. The network is trained in place: give it one of its own, small, with the layer kinds of the real
+   * one (its widths need not match).
    */
   public static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max) {
+    Objects.requireNonNull(config, "config");
+    return start(network, loss, config, max, true);
+  }
+
+  /**
+   * Starts evaluating {@code network} under {@code loss} on random rows (four batches of 64) again and again, for at
+   * most {@code max}: a warm-up for a run that evaluates a network without training it, which needs the forward
+   * kernels alone. It ends by itself, too, once they run compiled.
+   */
+  public static Warmup startEvaluation(Network network, Loss loss, Duration max) {
+    return start(network, loss, TrainingConfig.builder().build(), max, false);
+  }
+
+  private static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max, boolean training) {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(loss, "loss");
-    Objects.requireNonNull(config, "config");
     Objects.requireNonNull(max, "max");
-    Warmup w = new Warmup(network, loss, config, max);
+    Warmup w = new Warmup(network, loss, config, max, training);
     w.thread.start();
     return w;
   }
