@@ -115,12 +115,7 @@ final class CsvChunk {
 
   private void records() {
     // Every record but the last ends with a line feed, so this many rows fit: no array grows or is copied.
-    int capacity = p < end && b[end - 1] != '\n' ? 1 : 0;
-    for (int i = p; i < end; i++) {
-      if (b[i] == '\n') {
-        capacity++;
-      }
-    }
+    int capacity = (p < end && b[end - 1] != '\n' ? 1 : 0) + lineFeeds(b, p, end);
     values = new float[columns][capacity];
     codes = new int[columns][];
     texts = new CsvTexts[columns];
@@ -137,50 +132,63 @@ final class CsvChunk {
       if (rows == recordLines.length) {
         grow();
       }
-      int recordLine = line;
-      int field = 0;
-      while (true) {
-        // the usual cells first, as long as they come: short numbers (see shortNumber)
-        int at = p;
-        boolean ended = false;
-        while (field < columns && at + SHORT_ROOM <= end) {
-          int after = shortNumber(b, at, values[field], rows);
-          if (after < 0) {
-            break;
-          }
-          if (!numbersDropped[field]) {
-            keepText(field, b, at, after, true);
-          }
-          field++;
-          at = after;
-          if (b[at] != ',') {
-            ended = true;
-            break;
-          }
-          at++;
-        }
-        p = at;
-        if (ended) {
+      if (!record()) {
+        return;
+      }
+    }
+    lines = line;
+    trim();
+  }
+
+  /** The number of line feeds in b[from, to), counted eight bytes at a time. */
+  static int lineFeeds(byte[] b, int from, int to) {
+    int n = 0;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      // a byte of x is zero where the byte is a line feed; its top bit stays clear after the sum only then
+      long x = CsvNumbers.word(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+      long nonZero = ((x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | x;
+      n += Long.bitCount(~nonZero & 0x8080808080808080L);
+    }
+    for (; i < to; i++) {
+      n += b[i] == '\n' ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * Parses the record at p into row {@code rows}; false after a problem. (One record a call: the JIT compiles this
+   * once, as a method called many times, where a loop over all the records was compiled twice, while running and
+   * again whole.)
+   */
+  private boolean record() {
+    int recordLine = line;
+    int field = 0;
+    while (true) {
+      // the usual cells first, as long as they come: short numbers (see shortNumber)
+      int at = p;
+      boolean ended = false;
+      while (field < columns && at + SHORT_ROOM <= end) {
+        int after = shortNumber(b, at, values[field], rows);
+        if (after < 0) {
           break;
         }
-        if (field < columns && number(field)) {
-          field++;
-          if (p < end && b[p] == ',') {
-            p++;
-            continue;
-          }
+        if (!numbersDropped[field]) {
+          keepText(field, b, at, after, true);
+        }
+        field++;
+        at = after;
+        if (b[at] != ',') {
+          ended = true;
           break;
         }
-        field(field);
-        if (problem != null) {
-          return;
-        }
-        if (field < columns) {
-          cell(field);
-          if (problem != null) {
-            return;
-          }
-        }
+        at++;
+      }
+      p = at;
+      if (ended) {
+        break;
+      }
+      if (field < columns && number(field)) {
         field++;
         if (p < end && b[p] == ',') {
           p++;
@@ -188,16 +196,31 @@ final class CsvChunk {
         }
         break;
       }
-      endLine();
-      if (field != columns) {
-        problem = new Problem(recordLine, -1, "has " + field + " field" + (field == 1 ? "" : "s") + ", expected "
-            + columns + " like the header");
-        return;
+      field(field);
+      if (problem != null) {
+        return false;
       }
-      recordLines[rows++] = recordLine;
+      if (field < columns) {
+        cell(field);
+        if (problem != null) {
+          return false;
+        }
+      }
+      field++;
+      if (p < end && b[p] == ',') {
+        p++;
+        continue;
+      }
+      break;
     }
-    lines = line;
-    trim();
+    endLine();
+    if (field != columns) {
+      problem = new Problem(recordLine, -1, "has " + field + " field" + (field == 1 ? "" : "s") + ", expected "
+          + columns + " like the header");
+      return false;
+    }
+    recordLines[rows++] = recordLine;
+    return true;
   }
 
   private void skipEmptyLines() {
