@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The parser's fast path for the usual cell (a short number read eight bytes at a time) against the JDK's reading
- * of the same text, and its word arithmetic against a digit-by-digit count.
+ * of the same text, and its word arithmetic (digits, line feeds) against a count byte by byte.
  */
 class CsvNumberFastPathTest {
   private static byte[] word(String s) {
@@ -94,6 +94,27 @@ class CsvNumberFastPathTest {
           assertEquals(text, table.text(r, c));
         }
       }
+    }
+  }
+
+  @Test
+  void lineFeedsAreCountedAsByHand() {
+    long seed = 47;
+    System.out.println("seed " + seed);
+    SeededRandom random = new SeededRandom(seed);
+    for (int trial = 0; trial < 2000; trial++) {
+      byte[] b = new byte[random.nextInt(200)];
+      for (int i = 0; i < b.length; i++) {
+        // line feeds among bytes that differ from one in a bit, and bytes with the top bit set
+        b[i] = (byte) new int[] {'\n', '\r', 'a', ',', 0x0B, 0x8A, 0x0A | 0x80, 0}[random.nextInt(8)];
+      }
+      int from = b.length == 0 ? 0 : random.nextInt(b.length);
+      int to = from + random.nextInt(b.length - from + 1);
+      int expected = 0;
+      for (int i = from; i < to; i++) {
+        expected += b[i] == '\n' ? 1 : 0;
+      }
+      assertEquals(expected, CsvChunk.lineFeeds(b, from, to), "trial " + trial);
     }
   }
 }
