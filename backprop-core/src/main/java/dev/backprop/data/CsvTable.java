@@ -565,7 +565,12 @@ public final class CsvTable {
     return codes[k][col];
   }
 
-  /** Column {@code col}'s distinct texts, by code. Not to be modified. */
+  /** Whether some numbers of column {@code col} have no text code (their text is their float's spelling). */
+  boolean spelled(int col) {
+    return spelled[col];
+  }
+
+  /** Column {@code col}'s distinct texts, by code (in order of first appearance). Not to be modified. */
   String[] texts(int col) {
     return texts[col];
   }

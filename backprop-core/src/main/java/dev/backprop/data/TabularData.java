@@ -51,8 +51,11 @@ public final class TabularData {
     if (task == Task.REGRESSION) {
       return new Labels(rows, task, List.of(), null, targets(table, label, rows), missing);
     }
-    List<String> distinct = new ArrayList<>();
-    int[] ids = table.textIds(label, distinct);
+    // every cell with a text code: the codes number the texts in order of first appearance, and each row's class
+    // follows from its code
+    boolean coded = !table.spelled(label);
+    List<String> distinct = coded ? Arrays.asList(table.texts(label)) : new ArrayList<>();
+    int[] ids = coded ? null : table.textIds(label, distinct);
     // the labelled rows' texts in order of first appearance: a text is missing in all of its rows or in none
     List<String> texts = new ArrayList<>();
     for (String text : distinct) {
@@ -68,8 +71,35 @@ public final class TabularData {
       throw new InvalidInputException(table.source(), column, "the label column has only one class '"
           + texts.get(0) + "' in all " + count(rows.length, "labelled row") + "; classification needs at least two");
     }
-    return new Labels(rows, task, List.copyOf(texts), classes(table, label, rows, texts, ids, distinct), null,
-        missing);
+    return new Labels(rows, task, List.copyOf(texts), coded ? classesByCode(table, label, rows, texts)
+        : classes(table, label, rows, texts, ids, distinct), null, missing);
+  }
+
+  /** Each labelled row's class, read from its text code (every cell of the label column has one). */
+  private static int[] classesByCode(CsvTable table, int label, int[] rows, List<String> classes) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < classes.size(); i++) {
+      index.putIfAbsent(classes.get(i), i);
+    }
+    String[] texts = table.texts(label);
+    int[] classOf = new int[texts.length];
+    for (int code = 0; code < texts.length; code++) {
+      classOf[code] = index.getOrDefault(texts[code], -1);
+    }
+    int[] y = new int[rows.length];
+    for (int from = 0, chunk = 0; from < rows.length; ) {
+      chunk = table.chunkOf(rows[from], chunk);
+      int to = table.runEnd(rows, from, rows.length, chunk);
+      classesOfRun(table.chunkCodes(chunk, label), rows, from, to, table.chunkStart(chunk), classOf, y);
+      from = to;
+    }
+    return y;
+  }
+
+  private static void classesOfRun(int[] codes, int[] rows, int from, int to, int start, int[] classOf, int[] y) {
+    for (int i = from; i < to; i++) {
+      y[i] = classOf[codes[rows[i] - start] - 1];
+    }
   }
 
   /**

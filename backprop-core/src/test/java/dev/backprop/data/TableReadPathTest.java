@@ -79,6 +79,15 @@ class TableReadPathTest {
       assertEquals(expected.classes, labels.classes());
       assertArrayEquals(expected.classIndex, labels.classIndex());
       assertEquals(table.rowCount() - expected.rows.length, labels.missing());
+      if (na.contains("-999")) {
+        // labels whose numbers are spelled from their floats (no text code), read as classes; -999 missing
+        int many = table.columnIndex("many");
+        TabularData.Labels spelled = TabularData.forTraining(table, many, Task.CLASSIFICATION, na);
+        ReferenceLabels spelledExpected = referenceLabels(table, many, na, true);
+        assertArrayEquals(spelledExpected.rows, spelled.rows());
+        assertEquals(spelledExpected.classes, spelled.classes());
+        assertArrayEquals(spelledExpected.classIndex, spelled.classIndex());
+      }
 
       Splits.Rows parts = Splits.rows("t.csv", labels.rows().length, labels.classIndex(), labels.classes().size(), 0.25,
           seed, Splits.SPLIT_STREAM);
