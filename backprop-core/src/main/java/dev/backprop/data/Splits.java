@@ -63,41 +63,32 @@ public final class Splits {
     }
     boolean classification = labels != null;
     boolean[] heldOut = new boolean[n];
+    int nTest = 0;
     if (classification) {
       // each class's rows in row order, side by side (a counting sort by class)
       int[] first = new int[classes + 1];
-      for (int i = 0; i < n; i++) {
-        first[labels[i] + 1]++;
+      for (int label : labels) {
+        first[label + 1]++;
       }
       for (int c = 0; c < classes; c++) {
         first[c + 1] += first[c];
       }
-      int[] byClass = new int[n];
-      int[] next = Arrays.copyOf(first, classes);
-      for (int i = 0; i < n; i++) {
-        byClass[next[labels[i]]++] = i;
-      }
+      int[] byClass = byClass(labels, first, classes);
       for (int c = 0; c < classes; c++) {
         int size = first[c + 1] - first[c];
         int take = (int) Math.round(fraction * size);
         if (take == 0 && size >= 2) {
           take = 1;
         }
-        int[] order = SeededRandom.derive(seed, stream, c).permutation(size);
-        for (int i = 0; i < take; i++) {
-          heldOut[byClass[first[c] + order[i]]] = true;
-        }
+        mark(SeededRandom.derive(seed, stream, c).permutation(size), take, byClass, first[c], heldOut);
+        nTest += take;
       }
     } else {
       int take = (int) Math.round(fraction * n);
-      int[] order = SeededRandom.derive(seed, stream).permutation(n);
-      for (int i = 0; i < take; i++) {
-        heldOut[order[i]] = true;
-      }
-    }
-    int nTest = 0;
-    for (boolean h : heldOut) {
-      nTest += h ? 1 : 0;
+      int[] all = new int[n];
+      Arrays.setAll(all, i -> i);
+      mark(SeededRandom.derive(seed, stream).permutation(n), take, all, 0, heldOut);
+      nTest = take;
     }
     int nTrain = n - nTest;
     if (nTest == 0) {
@@ -120,6 +111,23 @@ public final class Splits {
       }
     }
     return new Rows(trainRows, testRows);
+  }
+
+  /** The rows of each class in row order, class after class; {@code first} says where each class starts. */
+  private static int[] byClass(int[] labels, int[] first, int classes) {
+    int[] byClass = new int[labels.length];
+    int[] next = Arrays.copyOf(first, classes);
+    for (int i = 0; i < labels.length; i++) {
+      byClass[next[labels[i]]++] = i;
+    }
+    return byClass;
+  }
+
+  /** Holds out rows[from + order[i]] for the first {@code take} entries of a permutation. */
+  private static void mark(int[] order, int take, int[] rows, int from, boolean[] heldOut) {
+    for (int i = 0; i < take; i++) {
+      heldOut[rows[from + order[i]]] = true;
+    }
   }
 
   private static String count(int n) {

@@ -279,10 +279,7 @@ public final class TableSchema {
     int size = n;
     boolean pair = rank + 1 < n;
     for (int shift = 48; ; shift -= 16) {
-      java.util.Arrays.fill(counts, 0);
-      for (int i = 0; i < size; i++) {
-        counts[digit(candidates[i], shift)]++;
-      }
+      count(candidates, size, shift, counts);
       int low = 0;
       while (rank >= counts[low]) {
         rank -= counts[low++];
@@ -294,40 +291,53 @@ public final class TableSchema {
         } while (counts[high] == 0);
       }
       if (high != low || shift == 0) {
-        // the two ranks lie in two buckets (or the bits are all fixed): the edges of those buckets
-        long lowest = -1;
-        long highest = 0;
-        for (int i = 0; i < size; i++) {
-          long k = key(candidates[i]);
-          int d = (int) (k >>> shift) & 0xFFFF;
-          if (d == low && Long.compareUnsigned(k, highest) > 0) {
-            highest = k;
-          }
-          if (d == high && Long.compareUnsigned(k, lowest) < 0) {
-            lowest = k;
-          }
-        }
-        if (high == low) {
-          // every candidate left has the same bits: both ranks hold that value
-          out[0] = value(highest);
-          out[1] = out[0];
-        } else {
-          out[0] = value(highest);
-          out[1] = value(lowest);
-        }
+        // the two ranks lie in two buckets, or every bit is fixed: the edges of those buckets
+        long[] edges = edges(candidates, size, shift, low, high);
+        out[0] = value(edges[0]);
+        out[1] = high == low ? out[0] : value(edges[1]);
         return;
       }
       if (counts[low] != size) {
-        double[] kept = new double[counts[low]];
-        for (int i = 0, j = 0; i < size; i++) {
-          if (digit(candidates[i], shift) == low) {
-            kept[j++] = candidates[i];
-          }
-        }
-        candidates = kept;
-        size = kept.length;
+        candidates = bucket(candidates, size, shift, low, counts[low]);
+        size = candidates.length;
       }
     }
+  }
+
+  /** Counts values[0, size) by their 16 bits from {@code shift} up. */
+  private static void count(double[] values, int size, int shift, int[] counts) {
+    java.util.Arrays.fill(counts, 0);
+    for (int i = 0; i < size; i++) {
+      counts[digit(values[i], shift)]++;
+    }
+  }
+
+  /** The n values of values[0, size) whose 16 bits from {@code shift} up are {@code bucket}. */
+  private static double[] bucket(double[] values, int size, int shift, int bucket, int n) {
+    double[] kept = new double[n];
+    for (int i = 0, j = 0; i < size; i++) {
+      if (digit(values[i], shift) == bucket) {
+        kept[j++] = values[i];
+      }
+    }
+    return kept;
+  }
+
+  /** The largest key among the values in bucket {@code low} and the smallest in bucket {@code high}. */
+  private static long[] edges(double[] values, int size, int shift, int low, int high) {
+    long highest = 0;
+    long lowest = -1;  // the largest unsigned key
+    for (int i = 0; i < size; i++) {
+      long k = key(values[i]);
+      int d = (int) (k >>> shift) & 0xFFFF;
+      if (d == low && Long.compareUnsigned(k, highest) > 0) {
+        highest = k;
+      }
+      if (d == high && Long.compareUnsigned(k, lowest) < 0) {
+        lowest = k;
+      }
+    }
+    return new long[] {highest, lowest};
   }
 
   /** The 16 bits of v's {@link #key} from bit {@code shift} up. */
