@@ -378,9 +378,9 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * The network's evaluation on the test rows. When no epoch was trained, and --threads does not say otherwise, on
-   * one compute thread: the kernels' multi-threaded path needs code of its own compiled, which a single pass over the
-   * test rows does not repay, while the warm-up has compiled the path of one thread (docs/PERFORMANCE.md, "Reading
-   * CSV"). The results do not depend on the threads.
+   * one compute thread: until the JIT has compiled the kernels, a second thread running them slowly only takes the
+   * core it compiles on, and their multi-threaded path needs code of its own compiled, which a single pass over the
+   * test rows does not repay (docs/PERFORMANCE.md, "Reading CSV"). The results do not depend on the threads.
    */
   private Evaluation evaluate(Network net, Loss loss, Dataset test, boolean untrained) {
     int before = Compute.threads();
@@ -421,12 +421,11 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * A warm-up for the flags' network: a small one of the same layer kinds (40 inputs, hidden layers of at most 64,
-   * 10 outputs), the same loss, optimiser and batch size, trained, or only evaluated when no epoch is to be trained
-   * (the run then evaluates the network on its test rows); none when the flags do not make a network (the real
-   * build then says why).
+   * 10 outputs), the same loss, optimiser and batch size; none when there is nothing to train or the flags do not
+   * make a network (the real build then says why).
    */
   private Warmup startWarmup(TrainingConfig config) {
-    if (!Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))
+    if ((epochsGiven != null && epochsGiven == 0) || !Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))
         || network.dropout < 0 || network.dropout >= 1 || !kernelThresholdsLowered()) {
       return null;
     }
@@ -442,8 +441,7 @@ final class TrainCommand implements Callable<Integer> {
         }
       }
       Network small = b.dense(10, Activations.byName(outputName)).build();
-      return epochsGiven != null && epochsGiven == 0 ? Warmup.startEvaluation(small, loss, WARMUP_MAX)
-          : Warmup.start(small, loss, config, WARMUP_MAX);
+      return Warmup.start(small, loss, config, WARMUP_MAX);
     } catch (RuntimeException e) {
       return null;
     }

@@ -43,13 +43,13 @@ public final class Warmup implements AutoCloseable {
   private volatile boolean stopped;
   private volatile long batches;
 
-  private Warmup(Network network, Loss loss, TrainingConfig config, Duration max, boolean training) {
+  private Warmup(Network network, Loss loss, TrainingConfig config, Duration max) {
     // epochs without end: the warm-up ends on close(), after max, or once its batches run compiled
     TrainingConfig endless = config.withEpochs(Integer.MAX_VALUE).withPatience(0);
     Dataset data = randomData(network, config.batchSize());
     long deadline = System.nanoTime() + max.toNanos();
-    Compiled compiled = new Compiled(network, training ? Math.min(data.size(), config.batchSize() > 0
-        ? config.batchSize() : data.size()) : data.size(), training);
+    Compiled compiled = new Compiled(network, config.batchSize() > 0 ? Math.min(data.size(), config.batchSize())
+        : data.size());
     trainer = new Trainer(endless).addListener(new TrainingListener() {
       @Override
       public void onBatchEnd(int epoch, int batch, int batchesPerEpoch, double loss) {
@@ -61,20 +61,9 @@ public final class Warmup implements AutoCloseable {
         }
       }
     });
-    Runnable work = training ? () -> trainer.fit(network, loss, data, null) : () -> {
-      // what evaluating does, once per batch: forward passes in inference mode, the loss and the metrics
-      while (!stopped && System.nanoTime() - deadline < 0) {
-        Evaluation.of(network, loss, data);
-        batches++;
-        if (compiled.batchEnded()) {
-          break;
-        }
-        compiled.pause(batches);
-      }
-    };
     thread = new Thread(() -> {
       try {
-        work.run();
+        trainer.fit(network, loss, data, null);
       } catch (RuntimeException e) {
         // a warm-up that diverges (a huge learning rate) has compiled what it ran; the real run reports its own
       }
@@ -86,17 +75,17 @@ public final class Warmup implements AutoCloseable {
 
   /**
    * Tells from the time between batch ends when the batches run compiled: at a floating-point operation a
-   * nanosecond or more (each weight takes two a row forward and four more backward). Compiled, the kernels run
-   * ten to a hundred times faster than that; until the JIT's optimising compiler has compiled them, about a
-   * hundred times slower.
+   * nanosecond or more (each weight takes about six a row, forward and backward). Compiled, the kernels run ten to a
+   * hundred times faster than that; until the JIT's optimising compiler has compiled them, about a hundred times
+   * slower.
    */
   private static final class Compiled {
     private final long flopsPerBatch;
     private long last = System.nanoTime();
     private int inARow;
 
-    Compiled(Network network, int rows, boolean training) {
-      flopsPerBatch = (training ? 6 : 2) * network.parameterCount() * rows;
+    Compiled(Network network, int rows) {
+      flopsPerBatch = 6 * network.parameterCount() * rows;
     }
 
     /**
@@ -131,24 +120,11 @@ public final class Warmup implements AutoCloseable {
    * one (its widths need not match).
    */
   public static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max) {
-    Objects.requireNonNull(config, "config");
-    return start(network, loss, config, max, true);
-  }
-
-  /**
-   * Starts evaluating {@code network} under {@code loss} on random rows (four batches of 64) again and again, for at
-   * most {@code max}: a warm-up for a run that evaluates a network without training it, which needs the forward
-   * kernels alone. It ends by itself, too, once they run compiled.
-   */
-  public static Warmup startEvaluation(Network network, Loss loss, Duration max) {
-    return start(network, loss, TrainingConfig.builder().build(), max, false);
-  }
-
-  private static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max, boolean training) {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(loss, "loss");
+    Objects.requireNonNull(config, "config");
     Objects.requireNonNull(max, "max");
-    Warmup w = new Warmup(network, loss, config, max, training);
+    Warmup w = new Warmup(network, loss, config, max);
     w.thread.start();
     return w;
   }
