@@ -306,7 +306,7 @@ public final class TableSchema {
 
   /** Counts values[0, size) by their 16 bits from {@code shift} up. */
   private static void count(double[] values, int size, int shift, int[] counts) {
-    java.util.Arrays.fill(counts, 0);
+    Arrays.fill(counts, 0);
     for (int i = 0; i < size; i++) {
       counts[digit(values[i], shift)]++;
     }
