@@ -98,6 +98,11 @@ final class TrainCommand implements Callable<Integer> {
   static final int ADAPTIVE_PATIENCE = 20;
   /** The share of the training rows held out for validation by the adaptive defaults. */
   static final double ADAPTIVE_VALIDATION_SPLIT = 0.1;
+  /**
+   * The improvement of the validation loss that resets the adaptive patience: without one, a validation set the
+   * network separates keeps lowering its loss by tiny amounts until the epoch cap, and the network overfits.
+   */
+  static final double ADAPTIVE_MIN_DELTA = 1e-4;
 
   /** The effective values: the flags, or the defaults chosen for the data. */
   int epochs;
@@ -158,6 +163,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "Stop after N epochs without a lower validation loss and keep the best epoch's weights; "
           + "needs --validation-split (default: off).")
   int earlyStopping;
+
+  @Option(names = "--min-delta", paramLabel = "X",
+      description = "With --early-stopping, how much lower than the best a validation loss must be to count as an "
+          + "improvement (default: 0, any lower loss; " + ADAPTIVE_MIN_DELTA + " with the adaptive defaults).")
+  Double minDelta;
 
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
       description = "Save a checkpoint (weights, optimizer state, epoch, history) in DIR every "
@@ -221,6 +231,7 @@ final class TrainCommand implements Callable<Integer> {
       epochs = ADAPTIVE_MAX_EPOCHS;
       validationSplit = validationSplit > 0 ? validationSplit : ADAPTIVE_VALIDATION_SPLIT;
       earlyStopping = earlyStopping > 0 ? earlyStopping : ADAPTIVE_PATIENCE;
+      minDelta = minDelta != null ? minDelta : ADAPTIVE_MIN_DELTA;
     }
     TargetScale target = targetScale(prepared, adaptive, initial);
     Dataset train = target.apply(prepared.train());
@@ -268,9 +279,9 @@ final class TrainCommand implements Callable<Integer> {
         progress.printf(Locale.ROOT, "%,d of the training rows held out for validation%n", validation.size());
       }
       if (adaptive) {
-        progress.printf(Locale.ROOT, "adaptive defaults: up to %d epochs, stopping after %d without a lower "
-            + "validation loss (best weights kept), batch %s for %,d training rows%s%n", epochs, earlyStopping,
-            batchSize, train.size(), target.scale != 1 || target.mean != 0 ? String.format(Locale.ROOT,
+        progress.printf(Locale.ROOT, "adaptive defaults: up to %d epochs, stopping after %d without a validation "
+            + "loss %s below the best (best weights kept), batch %s for %,d training rows%s%n", epochs, earlyStopping,
+            Format.number(minDelta), batchSize, train.size(), target.scale != 1 || target.mean != 0 ? String.format(Locale.ROOT,
             ", target standardised (mean %s, sd %s)", Format.number(target.mean), Format.number(target.scale)) : "");
       }
       progress.printf(Locale.ROOT, "%s, lr %s (%s), batch %s, %d epochs, seed %d%n", config.optimizer().kind().id(),
@@ -622,7 +633,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     // the epochs are checked before the schedule, whose defaults and warm-up check read them
     TrainingConfig config = new TrainingConfig(epochs, batch, !noShuffle, seed, settings, Schedule.constant(),
-        clipNorm(), earlyStopping(), shards);
+        clipNorm(), earlyStopping(), shards, minDelta == null ? 0 : minDelta);
     return config.withSchedule(schedule());
   }
 
@@ -685,6 +696,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (earlyStopping > 0 && validationSplit == 0) {
       throw new UsageException("--early-stopping needs validation rows: add --validation-split, e.g. 0.1");
+    }
+    // without --epochs a table gets the adaptive defaults, early stopping included
+    if (minDelta != null && minDelta != 0 && earlyStopping == 0 && epochsGiven != null) {
+      throw new UsageException("--min-delta applies to early stopping: add --early-stopping N");
     }
     if (checkpointEvery < 1) {
       throw new UsageException("--checkpoint-every must be 1 or more epochs, got " + checkpointEvery);
