@@ -100,6 +100,11 @@ class SparkTrainingTest {
       Trainer second = new Trainer(config).shardsOn(new SparkShards(sc)).resumeFrom(saved.get(0));
       double[] result = result(resumed, second.fit(resumed, new CrossEntropyLoss(), data, null));
       assertArrayEquals(whole, result, "stopped at epoch " + at[0] + ", batch " + at[1]);
+      // the checkpoint of a Spark run resumes locally too: it holds only what the driver holds
+      Network here = network();
+      double[] locally = result(here, new Trainer(config).resumeFrom(saved.get(0)).fit(here, new CrossEntropyLoss(),
+          data, null));
+      assertArrayEquals(whole, locally, "resumed locally");
     }
   }
 
