@@ -108,33 +108,48 @@ class SparkCliTest {
     String[] kinds = {"a", "b", "c"};
     SeededRandom random = new SeededRandom(31);
     System.out.println("seed 31");
-    List<Row> rows = new ArrayList<>();
-    StringBuilder csv = new StringBuilder("width,height,count,colour,kind\n");
-    for (int i = 0; i < 150; i++) {
+    // rows 0-149 train, rows 150-189 are --test-data; each part as CSV and as Parquet
+    List<List<Row>> rows = List.of(new ArrayList<>(), new ArrayList<>());
+    StringBuilder[] csv = {new StringBuilder("width,height,count,colour,kind\n"),
+        new StringBuilder("width,height,count,colour,kind\n")};
+    for (int i = 0; i < 190; i++) {
+      int part = i < 150 ? 0 : 1;
       int k = random.nextInt(3);
       double width = random.nextGaussian() + k;
       float height = (float) (random.nextGaussian() * 3 - k);
       Integer count = i == 17 ? null : random.nextInt(40) + 10 * k;
       String colour = colours[(k + random.nextInt(2)) % 3];
-      rows.add(RowFactory.create(width, height, count, colour, kinds[k]));
-      csv.append(width).append(',').append(height).append(',').append(count == null ? "" : count.toString())
+      rows.get(part).add(RowFactory.create(width, height, count, colour, kinds[k]));
+      csv[part].append(width).append(',').append(height).append(',').append(count == null ? "" : count.toString())
           .append(",\"").append(colour).append("\",").append(kinds[k]).append('\n');
     }
     Path csvFile = dir.resolve("rows.csv");
-    Files.writeString(csvFile, csv);
+    Files.writeString(csvFile, csv[0]);
     Path parquet = dir.resolve("rows.parquet");
-    writeParquet(rows, schema, parquet);
+    writeParquet(rows.get(0), schema, parquet);
+    Path testCsv = dir.resolve("test.csv");
+    Files.writeString(testCsv, csv[1]);
+    Path testParquet = dir.resolve("test.parquet");
+    writeParquet(rows.get(1), schema, testParquet);
 
     List<String> flags = List.of("train", "--epochs", "3", "--batch-size", "16", "--optimizer", "adam", "--dropout",
         "0.1", "--shards", "2", "--quiet");
     Path fromCsv = dir.resolve("csv.safetensors");
-    Cli local = Cli.run(concat(flags, "--data", csvFile.toString(), "--out", fromCsv.toString()));
+    Cli local = Cli.run(concat(flags, "--data", csvFile.toString(), "--test-data", testCsv.toString(), "--out",
+        fromCsv.toString()));
     assertEquals(0, local.code, local.toString());
     Path fromParquet = dir.resolve("parquet.safetensors");
-    Cli spark = Cli.run(concat(flags, "--data", parquet.toString(), "--spark", "local[2]", "--out",
-        fromParquet.toString()));
+    Cli spark = Cli.run(concat(flags, "--data", parquet.toString(), "--test-data", testParquet.toString(), "--spark",
+        "local[2]", "--out", fromParquet.toString()));
     assertEquals(0, spark.code, spark.toString());
     assertArrayEquals(weightsOf(fromCsv), weightsOf(fromParquet));
+    // the held-out rows, read from Parquet, score as they do from CSV
+    Object csvMetrics = ModelFile.load(fromCsv).info().provenance().get("metrics");
+    Object parquetMetrics = ModelFile.load(fromParquet).info().provenance().get("metrics");
+    Object testLoss = ((java.util.Map<?, ?>) csvMetrics).get("test_loss");
+    assertTrue(testLoss instanceof Number, String.valueOf(csvMetrics));
+    assertEquals(testLoss, ((java.util.Map<?, ?>) parquetMetrics).get("test_loss"));
+    assertEquals(40, ((Number) ModelFile.load(fromParquet).info().provenance().get("test_rows")).intValue());
     assertEquals("parquet", ModelFile.load(fromParquet).info().provenance().get("data_format"));
     assertEquals(ModelFile.load(fromCsv).info().featureNames(), ModelFile.load(fromParquet).info().featureNames());
   }
