@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Training and test data as a command uses them: read, split, and scaled with the normalisation fitted on
@@ -46,16 +47,22 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
    * {@code initPath}): the data must fit the model, whose normalisation is kept.
    */
   static PreparedData prepare(DataOptions options, Model initial, Path initPath, long seed) {
+    return prepare(options, initial, initPath, seed, DataSources::open);
+  }
+
+  /** The same, with the sources (--data, --test-data) opened by {@code open}: Spark reads Parquet for --spark. */
+  static PreparedData prepare(DataOptions options, Model initial, Path initPath, long seed,
+      Function<String, DataSources.Source> open) {
     options.validate();
     Task task = options.task == null ? null : parseTask(options.task);
-    DataSources.Source source = DataSources.open(options.data);
+    DataSources.Source source = open.apply(options.data);
     Dataset all;
     Dataset test = null;
     String labelName;
     String split;
     TableSchema schema = null;
     List<String> notes = new ArrayList<>();
-    if (source.format() == DataSources.Format.CSV) {
+    if (source.table() != null) {
       CsvTable table = source.table();
       int label = options.label == null ? table.header().size() - 1 : table.columnIndex(options.label);
       labelName = table.header().get(label);
@@ -108,7 +115,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     }
     Dataset train = all;
     if (options.testData != null) {
-      test = readTestData(options.testData, all, labelName, schema);
+      test = readTestData(open.apply(options.testData), options.testData, all, labelName, schema);
       split = "--test-data " + options.testData;
     } else if (test == null) {
       Splits.Split parts = Splits.split(all, options.testSplit, seed);
@@ -125,7 +132,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       Dataset all, Dataset train, Dataset test, String labelName, String split, TableSchema schema,
       List<String> notes) {
     Normalization.Kind kind = options.normalize == null
-        ? (source.format() == DataSources.Format.CSV ? Normalization.Kind.STANDARD : Normalization.Kind.NONE)
+        ? (source.table() != null ? Normalization.Kind.STANDARD : Normalization.Kind.NONE)
         : parseNormalization(options.normalize);
     Normalization normalization;
     if (initial != null) {
@@ -217,15 +224,15 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
   }
 
   /** Held-out data read to fit the training data's features, label and classes. */
-  private static Dataset readTestData(String spec, Dataset train, String labelName, TableSchema schema) {
-    DataSources.Source source = DataSources.open(spec);
+  private static Dataset readTestData(DataSources.Source source, String spec, Dataset train, String labelName,
+      TableSchema schema) {
     Dataset test;
-    if (source.format() == DataSources.Format.CSV && schema != null) {
+    if (source.table() != null && schema != null) {
       CsvTable table = source.table();
       TabularData.Labels labels = TabularData.forModel(table, labelName, train.task(), train.classes(),
           new HashSet<>(schema.naValues()));
       test = TabularData.dataset(table, schema, labels);
-    } else if (source.format() == DataSources.Format.CSV) {
+    } else if (source.table() != null) {
       test = source.table().toDataset(train.featureNames(), labelName, train.task(), train.classes());
     } else {
       test = source.test() != null ? source.test() : source.train();

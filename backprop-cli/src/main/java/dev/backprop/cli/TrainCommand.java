@@ -19,6 +19,7 @@ import dev.backprop.tensor.Matrix;
 import dev.backprop.optim.OptimizerSettings;
 import dev.backprop.tensor.DType;
 import dev.backprop.InvalidInputException;
+import dev.backprop.data.DataSources;
 import dev.backprop.data.Dataset;
 import dev.backprop.data.Splits;
 import dev.backprop.io.CheckpointFile;
@@ -218,12 +219,33 @@ final class TrainCommand implements Callable<Integer> {
     applyThreads(threads);
     TrainingState resumed = resume == null ? null : CheckpointFile.load(resume);
     Path checkpoints = checkpointFolder();
+    // connected before the data is read, since Spark reads Parquet; stopped however the run ends
+    dev.backprop.spark.SparkCluster cluster = spark == null ? null : SparkOption.connect(spark, "train");
+    try {
+      return train(stdout, config, resumed, checkpoints, cluster);
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+
+  private int train(PrintWriter stdout, TrainingConfig config, TrainingState resumed, Path checkpoints,
+      dev.backprop.spark.SparkCluster cluster) throws IOException {
     PreparedData prepared;
     Model initial;
     // the JIT compiles the training code on small shapes while the data is read, instead of in the first epoch
     try (Warmup warmup = startWarmup(config)) {
       initial = init == null ? null : ModelFile.load(init);
-      prepared = PreparedData.prepare(data, initial, init, seed);
+      prepared = PreparedData.prepare(data, initial, init, seed, name -> {
+        if (!SparkOption.isParquet(name)) {
+          return DataSources.open(name);
+        }
+        if (cluster == null) {
+          throw new UsageException(name + ": Parquet is read by Spark; add --spark MASTER (local[K] for this machine)");
+        }
+        return cluster.readParquet(name);
+      });
     }
     // digits and IDX images keep the fixed recipe (10 epochs of 64 rows); tables get defaults fitted to their size
     boolean adaptive = epochsGiven == null && prepared.schema() != null && !data.data.equals("digits");
@@ -291,7 +313,6 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     History history;
-    dev.backprop.spark.SparkCluster cluster = spark == null ? null : SparkOption.connect(spark, "train");
     if (cluster != null) {
       trainer.shardsOn(cluster);
     }
