@@ -147,6 +147,14 @@ public final class SparkCluster implements ShardExecutor.Factory, AutoCloseable 
 
   /** A cell as CSV text that the CSV reader turns back into the same value. */
   static String cell(Object value) {
+    return value instanceof String t ? quote(t) : text(value);
+  }
+
+  /**
+   * A value as the text of a CSV cell that the reader turns back into it (before quoting): the one spelling of
+   * numbers for training from Parquet and for scoring rows, so that a category coded as a number finds its level.
+   */
+  static String text(Object value) {
     if (value == null) {
       return "";
     }
@@ -161,10 +169,7 @@ public final class SparkCluster implements ShardExecutor.Factory, AutoCloseable 
     if (value instanceof java.math.BigDecimal d) {
       return d.toPlainString();
     }
-    if (value instanceof Number || value instanceof Boolean) {
-      return value.toString();
-    }
-    return quote(value.toString());
+    return value.toString();
   }
 
   /** Text as a CSV field: quoted when it has a comma, a quote, a line break or whitespace at either end. */
