@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.backprop.data.Dataset;
 import dev.backprop.optim.OptimizerSettings;
 import dev.backprop.train.TrainingConfig;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -23,9 +22,7 @@ class SparkRetryTest {
   @BeforeAll
   static void start() {
     SparkJava.assumeSupported();
-    sc = new JavaSparkContext(new SparkConf().setMaster("local[2,3]").setAppName("backprop-retry-test")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1"));
+    sc = SparkJava.context("local[2,3]", "backprop-retry-test");
   }
 
   @AfterAll

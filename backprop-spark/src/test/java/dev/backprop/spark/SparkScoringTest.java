@@ -43,9 +43,7 @@ class SparkScoringTest {
   @BeforeAll
   static void start() {
     SparkJava.assumeSupported();
-    spark = SparkSession.builder().master("local[2]").appName("backprop-scoring-test")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    spark = SparkJava.session("local[2]", "backprop-scoring-test");
   }
 
   @AfterAll

@@ -40,9 +40,7 @@ class SparkTrainingDataFrameTest {
   @BeforeAll
   static void start() {
     SparkJava.assumeSupported();
-    spark = SparkSession.builder().master("local[2]").appName("backprop-dataframe-test")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    spark = SparkJava.session("local[2]", "backprop-dataframe-test");
   }
 
   @AfterAll

@@ -21,7 +21,6 @@ import dev.backprop.train.TrainingState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,9 +34,7 @@ class SparkTrainingTest {
   @BeforeAll
   static void start() {
     SparkJava.assumeSupported();
-    sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("backprop-test")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1"));
+    sc = SparkJava.context("local[2]", "backprop-test");
   }
 
   @AfterAll
