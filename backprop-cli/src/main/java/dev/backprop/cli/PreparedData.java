@@ -39,23 +39,27 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
 
   /** Reads the data of {@code options} and fits the normalisation on its training rows. */
   static PreparedData prepare(DataOptions options, long seed) {
-    return prepare(options, null, null, seed);
+    return prepare(options, null, null, seed, () -> { });
   }
 
   /**
    * Reads the data of {@code options} for training on from the model {@code initial} (read from
-   * {@code initPath}): the data must fit the model, whose normalisation is kept.
+   * {@code initPath}): the data must fit the model, whose normalisation is kept. {@code afterRead} runs once the
+   * source is read, before the rest is prepared.
    */
-  static PreparedData prepare(DataOptions options, Model initial, Path initPath, long seed) {
-    return prepare(options, initial, initPath, seed, DataSources::open);
+  static PreparedData prepare(DataOptions options, Model initial, Path initPath, long seed, Runnable afterRead) {
+    return prepare(options, initial, initPath, seed, DataSources::open, afterRead);
   }
 
   /** The same, with the sources (--data, --test-data) opened by {@code open}: Spark reads Parquet for --spark. */
   static PreparedData prepare(DataOptions options, Model initial, Path initPath, long seed,
-      Function<String, DataSources.Source> open) {
+      Function<String, DataSources.Source> open, Runnable afterRead) {
     options.validate();
     Task task = options.task == null ? null : parseTask(options.task);
+    Phases.done("start");
     DataSources.Source source = open.apply(options.data);
+    Phases.done("read");
+    afterRead.run();
     Dataset all;
     Dataset test = null;
     String labelName;
@@ -64,6 +68,8 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     List<String> notes = new ArrayList<>();
     if (source.table() != null) {
       CsvTable table = source.table();
+      // the run keeps the source's name and fingerprint; the table itself goes once its rows are encoded
+      source = new DataSources.Source(source.name(), source.format(), null, null, null, source.sha256());
       int label = options.label == null ? table.header().size() - 1 : table.columnIndex(options.label);
       labelName = table.header().get(label);
       if (table.header().size() < 2) {
@@ -77,15 +83,11 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
             + " no label and " + (labels.missing() == 1 ? "is" : "are") + " left out");
       }
       // the split depends only on the labels, so it is drawn before the schema is fitted on the training rows
-      Dataset positions = positions(table.source(), labels);
-      int[] trainPositions = null;
-      int[] testPositions = null;
-      if (options.testData == null) {
-        Splits.Split parts = Splits.split(positions, options.testSplit, seed);
-        trainPositions = rowsOf(parts.train());
-        testPositions = rowsOf(parts.heldOut());
-      }
-      int[] fitRows = trainPositions == null ? labels.rows() : select(labels.rows(), trainPositions);
+      boolean classification = labels.task() == Task.CLASSIFICATION;
+      Splits.Rows parts = options.testData != null ? null : Splits.rows(table.source(), labels.rows().length,
+          classification ? labels.classIndex() : null, labels.classes().size(), options.testSplit, seed,
+          Splits.SPLIT_STREAM);
+      int[] fitRows = parts == null ? labels.rows() : select(labels.rows(), parts.train());
       if (initial != null && table.header().containsAll(initial.info().encoder().columns().stream()
           .filter(c -> c.kind() != ColumnKind.IGNORED).map(TableSchema.Column::name).toList())) {
         // training on from a model encodes as the model does; a table that lacks its columns gets a schema of its
@@ -94,14 +96,19 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       } else {
         schema = TableSchema.fit(table, labelName, fitRows, schemaOptions);
       }
-      TableSchema.Encoded encoded = schema.encode(table);
-      all = TabularData.dataset(table.source(), schema, encoded.features(), labels);
-      if (trainPositions != null) {
-        Dataset train = all.subset(trainPositions);
-        test = all.subset(testPositions);
-        split = (all.task() == Task.CLASSIFICATION ? "stratified " : "random ") + options.testSplit + " of the rows";
-        return finish(options, initial, initPath, source, all, train, test, labelName, split, schema, notes);
+      Phases.done("labels, split, schema");
+      if (parts != null) {
+        // each part encoded straight into its own matrix, which is then scaled in place
+        List<Matrix> x = schema.encode(table, List.of(fitRows, select(labels.rows(), parts.heldOut())));
+        Phases.done("encode");
+        String name = table.source();
+        table = null;  // no longer reachable from this frame while the parts are scaled
+        Dataset train = TabularData.dataset(name, schema, x.get(0), labels, parts.train());
+        test = TabularData.dataset(name, schema, x.get(1), labels, parts.heldOut());
+        split = (classification ? "stratified " : "random ") + options.testSplit + " of the rows";
+        return finish(options, initial, initPath, source, train, train, test, labelName, split, schema, notes, true);
       }
+      all = TabularData.dataset(table, schema, labels);
     } else {
       if (task == Task.REGRESSION) {
         throw new UsageException("--task regression does not fit IDX images, whose labels are classes");
@@ -125,14 +132,23 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     } else {
       split = "the source's own test set";
     }
-    return finish(options, initial, initPath, source, all, train, test, labelName, split, schema, notes);
+    return finish(options, initial, initPath, source, all, train, test, labelName, split, schema, notes, false);
   }
 
+  /** A table (CSV, or Parquet read by Spark), whose rows are kept after reading only as encoded matrices. */
+  private static boolean tabular(DataSources.Source source) {
+    return source.format() == DataSources.Format.CSV || source.format() == DataSources.Format.PARQUET;
+  }
+
+  /**
+   * Fits the scaling on the training rows and scales both parts; {@code owned}: their feature matrices were made
+   * for this run alone, and are scaled in place rather than copied.
+   */
   private static PreparedData finish(DataOptions options, Model initial, Path initPath, DataSources.Source source,
       Dataset all, Dataset train, Dataset test, String labelName, String split, TableSchema schema,
-      List<String> notes) {
+      List<String> notes, boolean owned) {
     Normalization.Kind kind = options.normalize == null
-        ? (source.table() != null ? Normalization.Kind.STANDARD : Normalization.Kind.NONE)
+        ? (tabular(source) ? Normalization.Kind.STANDARD : Normalization.Kind.NONE)
         : parseNormalization(options.normalize);
     Normalization normalization;
     if (initial != null) {
@@ -144,8 +160,15 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     }
     ModelInfo info = new ModelInfo(all.task(), all.featureNames(), labelName, all.classes(), normalization, Map.of(),
         initial != null ? initial.info().schema() : schema);
-    return new PreparedData(normalization.apply(train), normalization.apply(test), info, source, split, schema,
-        notes);
+    if (owned && normalization.kind() != Normalization.Kind.NONE) {
+      normalization.applyInPlace(train.features());
+      normalization.applyInPlace(test.features());
+    } else {
+      train = normalization.apply(train);
+      test = normalization.apply(test);
+    }
+    Phases.done("scale");
+    return new PreparedData(train, test, info, source, split, schema, notes);
   }
 
   /**
@@ -170,27 +193,6 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       j += inputs;
     }
     return changed ? new Normalization(fitted.kind(), offset, scale) : fitted;
-  }
-
-  /** A dataset of the labelled rows whose one feature is the row's position, to draw the split from. */
-  private static Dataset positions(String source, TabularData.Labels labels) {
-    int n = labels.rows().length;
-    float[] p = new float[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    Matrix x = Matrix.wrap(n, 1, p);
-    return labels.task() == Task.CLASSIFICATION
-        ? Dataset.classification(source, List.of("position"), x, labels.classes(), labels.classIndex())
-        : Dataset.regression(source, List.of("position"), x, Matrix.wrap(n, 1, labels.targets().clone()));
-  }
-
-  private static int[] rowsOf(Dataset positions) {
-    int[] rows = new int[positions.size()];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = (int) positions.features().get(i, 0);
-    }
-    return rows;
   }
 
   private static int[] select(int[] values, int[] positions) {

@@ -234,8 +234,12 @@ final class TrainCommand implements Callable<Integer> {
       dev.backprop.spark.SparkCluster cluster) throws IOException {
     PreparedData prepared;
     Model initial;
-    // the JIT compiles the training code on small shapes while the data is read, instead of in the first epoch
-    try (Warmup warmup = startWarmup(config)) {
+    // The JIT compiles the kernels on small shapes while the data is read and prepared, instead of in the first epoch.
+    // Reading a CSV file takes every core, so there the warm-up starts once the file is read.
+    boolean csvFile = isCsvFile(data.data);
+    TrainingConfig warmupConfig = config;
+    Warmup[] warmup = {csvFile ? null : startWarmup(warmupConfig)};
+    try {
       initial = init == null ? null : ModelFile.load(init);
       prepared = PreparedData.prepare(data, initial, init, seed, name -> {
         if (!SparkOption.isParquet(name)) {
@@ -245,7 +249,15 @@ final class TrainCommand implements Callable<Integer> {
           throw new UsageException(name + ": Parquet is read by Spark; add --spark MASTER (local[K] for this machine)");
         }
         return cluster.readParquet(name);
+      }, () -> {
+        if (csvFile) {
+          warmup[0] = startWarmup(warmupConfig);
+        }
       });
+    } finally {
+      if (warmup[0] != null) {
+        warmup[0].close();
+      }
     }
     // digits and IDX images keep the fixed recipe (10 epochs of 64 rows); tables get defaults fitted to their size
     boolean adaptive = epochsGiven == null && prepared.schema() != null && !data.data.equals("digits");
@@ -332,7 +344,9 @@ final class TrainCommand implements Callable<Integer> {
       bar.interrupt();
     }
     target.fold(net);
-    Evaluation test = Evaluation.of(net, loss, prepared.test());
+    Phases.done("train");
+    Evaluation test = evaluate(net, loss, prepared.test(), history.epochs().isEmpty());
+    Phases.done("evaluate");
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
 
@@ -349,6 +363,7 @@ final class TrainCommand implements Callable<Integer> {
           info.provenance(), info.schema().withTarget(target.mean, target.scale));
     }
     ModelFile.save(new Model(net, loss, info), out);
+    Phases.done("save");
     if (report != null) {
       TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net, loss)
           .history(history).evaluation("test data", test).settings(info.provenance())
@@ -392,6 +407,25 @@ final class TrainCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /**
+   * The network's evaluation on the test rows. When no epoch was trained, and --threads does not say otherwise, on
+   * one compute thread: until the JIT has compiled the kernels, a second thread running them slowly only takes the
+   * core it compiles on, and their multi-threaded path needs code of its own compiled, which a single pass over the
+   * test rows does not repay (docs/PERFORMANCE.md, "Reading CSV"). The results do not depend on the threads.
+   */
+  private Evaluation evaluate(Network net, Loss loss, Dataset test, boolean untrained) {
+    int before = Compute.threads();
+    if (!untrained || threads != null || before == 1) {
+      return Evaluation.of(net, loss, test);
+    }
+    Compute.useThreads(1);
+    try {
+      return Evaluation.of(net, loss, test);
+    } finally {
+      Compute.useThreads(before);
+    }
+  }
+
   /** System property that turns the warm-up off ({@code -Dbackprop.warmup=false}), for measuring it. */
   static final String WARMUP_PROPERTY = "backprop.warmup";
   /** Longest warm-up: on a slow machine the data may take long to read, and C2 has compiled the kernels by then. */
@@ -405,6 +439,15 @@ final class TrainCommand implements Callable<Integer> {
   private static boolean kernelThresholdsLowered() {
     return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .anyMatch(a -> a.startsWith("-XX:CompileCommand=CompileThresholdScaling,dev.backprop.internal.kernel"));
+  }
+
+  /** Whether --data names a CSV file (a regular file; IDX data are a folder or a prefix, built-in data a name). */
+  private static boolean isCsvFile(String spec) {
+    try {
+      return !DataSources.isBuiltIn(spec) && Files.isRegularFile(Path.of(spec));
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
   }
 
   /**

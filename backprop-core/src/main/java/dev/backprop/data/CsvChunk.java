@@ -24,6 +24,14 @@ final class CsvChunk {
   record Problem(int line, int column, String message) {
   }
 
+  /** 1 for the bytes '+' and '-', 0 for the others: a sign is skipped without a branch. */
+  private static final byte[] SIGNS = new byte[256];
+
+  static {
+    SIGNS['+'] = 1;
+    SIGNS['-'] = 1;
+  }
+
   private final byte[] b;
   private final int end;
   private final int columns;
@@ -107,12 +115,7 @@ final class CsvChunk {
 
   private void records() {
     // Every record but the last ends with a line feed, so this many rows fit: no array grows or is copied.
-    int capacity = p < end && b[end - 1] != '\n' ? 1 : 0;
-    for (int i = p; i < end; i++) {
-      if (b[i] == '\n') {
-        capacity++;
-      }
-    }
+    int capacity = (p < end && b[end - 1] != '\n' ? 1 : 0) + lineFeeds(b, p, end);
     values = new float[columns][capacity];
     codes = new int[columns][];
     texts = new CsvTexts[columns];
@@ -129,19 +132,63 @@ final class CsvChunk {
       if (rows == recordLines.length) {
         grow();
       }
-      int recordLine = line;
-      int field = 0;
-      while (true) {
-        field(field);
-        if (problem != null) {
-          return;
+      if (!record()) {
+        return;
+      }
+    }
+    lines = line;
+    trim();
+  }
+
+  /** The number of line feeds in b[from, to), counted eight bytes at a time. */
+  static int lineFeeds(byte[] b, int from, int to) {
+    int n = 0;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      // a byte of x is zero where the byte is a line feed; its top bit stays clear after the sum only then
+      long x = CsvNumbers.word(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+      long nonZero = ((x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | x;
+      n += Long.bitCount(~nonZero & 0x8080808080808080L);
+    }
+    for (; i < to; i++) {
+      n += b[i] == '\n' ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * Parses the record at p into row {@code rows}; false after a problem. (One record a call: the JIT compiles this
+   * once, as a method called many times, where a loop over all the records was compiled twice, while running and
+   * again whole.)
+   */
+  private boolean record() {
+    int recordLine = line;
+    int field = 0;
+    while (true) {
+      // the usual cells first, as long as they come: short numbers (see shortNumber)
+      int at = p;
+      boolean ended = false;
+      while (field < columns && at + SHORT_ROOM <= end) {
+        int after = shortNumber(b, at, values[field], rows);
+        if (after < 0) {
+          break;
         }
-        if (field < columns) {
-          cell(field);
-          if (problem != null) {
-            return;
-          }
+        if (!numbersDropped[field]) {
+          keepText(field, b, at, after, true);
         }
+        field++;
+        at = after;
+        if (b[at] != ',') {
+          ended = true;
+          break;
+        }
+        at++;
+      }
+      p = at;
+      if (ended) {
+        break;
+      }
+      if (field < columns && number(field)) {
         field++;
         if (p < end && b[p] == ',') {
           p++;
@@ -149,16 +196,31 @@ final class CsvChunk {
         }
         break;
       }
-      endLine();
-      if (field != columns) {
-        problem = new Problem(recordLine, -1, "has " + field + " field" + (field == 1 ? "" : "s") + ", expected "
-            + columns + " like the header");
-        return;
+      field(field);
+      if (problem != null) {
+        return false;
       }
-      recordLines[rows++] = recordLine;
+      if (field < columns) {
+        cell(field);
+        if (problem != null) {
+          return false;
+        }
+      }
+      field++;
+      if (p < end && b[p] == ',') {
+        p++;
+        continue;
+      }
+      break;
     }
-    lines = line;
-    trim();
+    endLine();
+    if (field != columns) {
+      problem = new Problem(recordLine, -1, "has " + field + " field" + (field == 1 ? "" : "s") + ", expected "
+          + columns + " like the header");
+      return false;
+    }
+    recordLines[rows++] = recordLine;
+    return true;
   }
 
   private void skipEmptyLines() {
@@ -292,12 +354,111 @@ final class CsvChunk {
         to--;
       }
     }
-    float value = (float) CsvNumbers.parse(t, from, to);
+    keep(column, t, from, to, (float) CsvNumbers.parse(t, from, to));
+  }
+
+  /**
+   * Reads the field at p when it is a plain number that a comma, a line end or the end follows: scanned and
+   * converted in one pass, stored, and p left after it. Returns false, with nothing consumed, for any other field
+   * (quoted, spaced, text, a malformed number), which the general path then reads.
+   */
+  private boolean number(int column) {
+    int i = p;
+    if (i < end && (b[i] == '-' || b[i] == '+')) {
+      i++;
+    }
+    long m = 0;
+    int digits = 0;
+    byte c;
+    for (; i < end && (c = b[i]) >= '0' && c <= '9'; i++, digits++) {
+      m = m * 10 + (c - '0');
+    }
+    int fraction = 0;
+    if (i < end && b[i] == '.') {
+      for (i++; i < end && (c = b[i]) >= '0' && c <= '9'; i++, fraction++) {
+        m = m * 10 + (c - '0');
+      }
+    }
+    if (digits + fraction == 0) {
+      return false;
+    }
+    long exponent = 0;
+    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      boolean negative = i < end && b[i] == '-';
+      if (i < end && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int first = i;
+      for (; i < end && (c = b[i]) >= '0' && c <= '9'; i++) {
+        if (exponent < 1_000_000_000L) {
+          exponent = exponent * 10 + (c - '0');
+        }
+      }
+      if (i == first) {
+        return false;
+      }
+      exponent = negative ? -exponent : exponent;
+    }
+    if (i < end && (c = b[i]) != ',' && c != '\n' && c != '\r') {
+      return false;
+    }
+    int from = p;
+    p = i;
+    keep(column, b, from, i, (float) CsvNumbers.value(b, from, i, m, digits + fraction, exponent - fraction));
+    return true;
+  }
+
+  /** The bytes {@link #shortNumber} may read from a field's start on. */
+  private static final int SHORT_ROOM = 20;
+
+  /**
+   * The usual cell: a number with fewer than eight digits before its point and after it and no exponent, that a
+   * comma or a line end follows. Read eight bytes at a time: where its digits end is found from the bytes' bits,
+   * not by a branch per digit whose outcome changes from cell to cell. Stores its float into column[row] and
+   * returns the position after it, or -1 (nothing stored) for any other field. {@link #SHORT_ROOM} bytes from p on
+   * must lie in the chunk.
+   */
+  private static int shortNumber(byte[] b, int p, float[] column, int row) {
+    int i = p + SIGNS[b[p] & 0xff];
+    long word = CsvNumbers.word(b, i);
+    int whole = CsvNumbers.leadingDigits(word);
+    if (whole == 8) {
+      return -1;
+    }
+    long m = whole == 0 ? 0 : CsvNumbers.digits(word, whole);
+    i += whole;
+    int fraction = 0;
+    if (b[i] == '.') {
+      long next = CsvNumbers.word(b, i + 1);
+      fraction = CsvNumbers.leadingDigits(next);
+      if (fraction == 8) {
+        return -1;
+      }
+      if (fraction > 0) {
+        m = m * CsvNumbers.powerOfTen(fraction) + CsvNumbers.digits(next, fraction);
+      }
+      i += 1 + fraction;
+    }
+    byte c = b[i];
+    if (whole + fraction == 0 || (c != ',' && c != '\n' && c != '\r')) {
+      return -1;
+    }
+    column[row] = (float) CsvNumbers.value(b, p, i, m, whole + fraction, -fraction);
+    return i;
+  }
+
+  /** Stores a cell's float and, where the column keeps them, its text b[from, to) (already trimmed). */
+  private void keep(int column, byte[] t, int from, int to, float value) {
     values[column][rows] = value;
     boolean finite = Float.isFinite(value);
-    if (finite && numbersDropped[column]) {
-      return;
+    if (!(finite && numbersDropped[column])) {
+      keepText(column, t, from, to, finite);
     }
+  }
+
+  /** Keeps the text of row {@code rows}'s cell of {@code column}, b[from, to); {@code finite}: it is a number. */
+  private void keepText(int column, byte[] t, int from, int to, boolean finite) {
     int code = texts[column].intern(t, from, to, finite);
     int[] c = codes[column];
     if (c == null || rows >= c.length) {

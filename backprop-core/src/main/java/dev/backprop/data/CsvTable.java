@@ -546,7 +546,106 @@ public final class CsvTable {
     return spell(values[chunk][col][row - starts[chunk]]);
   }
 
-  private static String spell(float v) {
+  /** The number of blocks the rows are stored in. */
+  int chunks() {
+    return values.length;
+  }
+
+  /** The first row of chunk {@code k}; for k = {@link #chunks()}, the row count. */
+  int chunkStart(int k) {
+    return starts[k];
+  }
+
+  /** Column {@code col}'s floats in chunk {@code k} (NaN where a cell is not a number). Not to be modified. */
+  float[] chunkValues(int k, int col) {
+    return values[k][col];
+  }
+
+  /**
+   * Column {@code col}'s text codes in chunk {@code k}: code + 1 into {@link #texts(int)}, 0 where the text is the
+   * float's own spelling ({@link #spell}); null when every cell's is. Not to be modified.
+   */
+  int[] chunkCodes(int k, int col) {
+    return codes[k][col];
+  }
+
+  /** Whether some numbers of column {@code col} have no text code (their text is their float's spelling). */
+  boolean spelled(int col) {
+    return spelled[col];
+  }
+
+  /** Column {@code col}'s distinct texts, by code (in order of first appearance). Not to be modified. */
+  String[] texts(int col) {
+    return texts[col];
+  }
+
+  /**
+   * The chunk that holds {@code row}, searched forward from chunk {@code from} when the row is not before it: rows
+   * visited in ascending order cost a step now and then instead of a search each.
+   */
+  int chunkOf(int row, int from) {
+    if (from < 0 || from >= starts.length - 1 || row < starts[from] || row >= rowCount) {
+      return chunkOf(row);
+    }
+    int k = from;
+    while (row >= starts[k + 1]) {
+      k++;
+    }
+    return k;
+  }
+
+  /**
+   * The end, at most {@code limit}, of the run of {@code rows} from index {@code from} on that lie in chunk
+   * {@code k}, which holds rows[from]; null rows stand for 0, 1, 2, ... Rows in ascending order come in a few long
+   * runs, each read from one chunk's arrays.
+   */
+  int runEnd(int[] rows, int from, int limit, int k) {
+    int start = starts[k];
+    int end = starts[k + 1];
+    if (rows == null) {
+      return Math.min(limit, end);
+    }
+    int i = from + 1;
+    while (i < limit && rows[i] >= start && rows[i] < end) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * Per row, the index of its text in column {@code col} in {@code distinct}, which receives the column's distinct
+   * texts in order of first appearance: each distinct text is looked at once, not once per row.
+   */
+  int[] textIds(int col, List<String> distinct) {
+    int[] ids = new int[rowCount];
+    int[] byCode = new int[texts[col].length];
+    Map<String, Integer> index = new HashMap<>();
+    for (int k = 0; k < values.length; k++) {
+      int[] c = codes[k][col];
+      float[] v = values[k][col];
+      for (int r = 0, i = starts[k]; i < starts[k + 1]; r++, i++) {
+        int code = c == null ? 0 : c[r];
+        if (code != 0 && byCode[code - 1] != 0) {
+          ids[i] = byCode[code - 1] - 1;
+          continue;
+        }
+        String text = code != 0 ? texts[col][code - 1] : spell(v[r]);
+        Integer id = index.get(text);
+        if (id == null) {
+          id = distinct.size();
+          index.put(text, id);
+          distinct.add(text);
+        }
+        if (code != 0) {
+          byCode[code - 1] = id + 1;
+        }
+        ids[i] = id;
+      }
+    }
+    return ids;
+  }
+
+  static String spell(float v) {
     if (v == Math.rint(v) && Math.abs(v) < 1e15f) {
       return Long.toString((long) v);
     }

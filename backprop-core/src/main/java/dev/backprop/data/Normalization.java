@@ -61,31 +61,45 @@ public record Normalization(Kind kind, double[] offset, double[] scale) {
     }
     double[] offset = new double[d];
     double[] scale = new double[d];
-    for (int j = 0; j < d; j++) {
-      if (kind == Kind.STANDARD) {
-        double mean = 0;
-        for (int i = 0; i < n; i++) {
-          mean += features.get(i, j);
+    // Row by row, every column's sum kept apart: each column adds its values in row order as a loop per column
+    // would, while the matrix is read in its own order (a loop per column read it once per column, twice).
+    if (kind == Kind.STANDARD) {
+      double[] mean = new double[d];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < d; j++) {
+          mean[j] += features.get(i, j);
         }
-        mean /= n;
-        double var = 0;
-        for (int i = 0; i < n; i++) {
-          double dv = features.get(i, j) - mean;
-          var += dv * dv;
+      }
+      for (int j = 0; j < d; j++) {
+        mean[j] /= n;
+      }
+      double[] var = new double[d];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < d; j++) {
+          double dv = features.get(i, j) - mean[j];
+          var[j] += dv * dv;
         }
-        double std = Math.sqrt(var / n);
-        offset[j] = mean;
+      }
+      for (int j = 0; j < d; j++) {
+        double std = Math.sqrt(var[j] / n);
+        offset[j] = mean[j];
         scale[j] = std > 1e-12 ? std : 1.0;
-      } else {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
+      }
+    } else {
+      double[] min = new double[d];
+      double[] max = new double[d];
+      java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+      java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < d; j++) {
           double v = features.get(i, j);
-          min = Math.min(min, v);
-          max = Math.max(max, v);
+          min[j] = Math.min(min[j], v);
+          max[j] = Math.max(max[j], v);
         }
-        offset[j] = min;
-        scale[j] = max - min > 1e-12 ? max - min : 1.0;
+      }
+      for (int j = 0; j < d; j++) {
+        offset[j] = min[j];
+        scale[j] = max[j] - min[j] > 1e-12 ? max[j] - min[j] : 1.0;
       }
     }
     return new Normalization(kind, offset, scale);
@@ -124,6 +138,28 @@ public record Normalization(Kind kind, double[] offset, double[] scale) {
         o[i * d + j] = (float) ((features.get(from + i, j) - offset[j]) / scale[j]);
       }
     }
+  }
+
+  /**
+   * Scales a float32 matrix in place, with the arithmetic of {@link #apply(Matrix)}, on several threads: for the
+   * owner of a large matrix that has no further use for it unscaled, which then needs no second copy.
+   */
+  public void applyInPlace(Matrix features) {
+    int d = offset.length;
+    if (features.cols() != d) {
+      throw new IllegalArgumentException("the data has " + features.cols() + " features, the scaling was fitted on "
+          + d);
+    }
+    float[] x = features.requireDType(dev.backprop.tensor.DType.FLOAT32, "features").floats();
+    int rows = features.rows();
+    int block = 4096;
+    Tasks.run(Math.max(1, (rows + block - 1) / block), b -> {
+      for (int i = b * block; i < Math.min(rows, (b + 1) * block); i++) {
+        for (int j = 0; j < d; j++) {
+          x[i * d + j] = (float) ((x[i * d + j] - offset[j]) / scale[j]);
+        }
+      }
+    });
   }
 
   /** The dataset with its features scaled. */

@@ -2,9 +2,7 @@ package dev.backprop.data;
 
 import dev.backprop.InvalidInputException;
 import dev.backprop.SeededRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Seeded train/test splits. Classification splits are stratified: each class gives round(fraction x its
@@ -39,65 +37,100 @@ public final class Splits {
    * @throws InvalidInputException naming the data's source when it has too few rows for two non-empty parts
    */
   public static Split split(Dataset data, double fraction, long seed, long stream) {
+    boolean classification = data.task() == Task.CLASSIFICATION;
+    Rows rows = rows(data.source(), data.size(), classification ? data.labels() : null,
+        classification ? data.classes().size() : 0, fraction, seed, stream);
+    return new Split(data.subset(rows.train()), data.subset(rows.heldOut()));
+  }
+
+  /** The row numbers of the two parts of a split, each in ascending order. */
+  public record Rows(int[] train, int[] heldOut) {}
+
+  /**
+   * The rows that {@link #split(Dataset, double, long, long)} puts in each part, drawn from the labels alone: for
+   * a dataset that is not built yet, so that only the rows of each part need to be.
+   *
+   * @param source the data's name in messages
+   * @param n the number of rows
+   * @param labels each row's class index, for a stratified split; null for regression
+   * @param classes the number of classes (ignored for regression)
+   * @throws IllegalArgumentException if {@code fraction} is not between 0 and 1
+   * @throws InvalidInputException naming {@code source} when there are too few rows for two non-empty parts
+   */
+  public static Rows rows(String source, int n, int[] labels, int classes, double fraction, long seed, long stream) {
     if (!(fraction > 0 && fraction < 1)) {
       throw new IllegalArgumentException("the held-out fraction must be between 0 and 1, got " + fraction);
     }
-    boolean[] heldOut = new boolean[data.size()];
-    if (data.task() == Task.CLASSIFICATION) {
-      List<List<Integer>> byClass = new ArrayList<>();
-      for (int c = 0; c < data.classes().size(); c++) {
-        byClass.add(new ArrayList<>());
+    boolean classification = labels != null;
+    boolean[] heldOut = new boolean[n];
+    int nTest = 0;
+    if (classification) {
+      // each class's rows in row order, side by side (a counting sort by class)
+      int[] first = new int[classes + 1];
+      for (int label : labels) {
+        first[label + 1]++;
       }
-      for (int i = 0; i < data.size(); i++) {
-        byClass.get(data.label(i)).add(i);
+      for (int c = 0; c < classes; c++) {
+        first[c + 1] += first[c];
       }
-      for (int c = 0; c < byClass.size(); c++) {
-        List<Integer> rows = byClass.get(c);
-        int take = (int) Math.round(fraction * rows.size());
-        if (take == 0 && rows.size() >= 2) {
+      int[] byClass = byClass(labels, first, classes);
+      for (int c = 0; c < classes; c++) {
+        int size = first[c + 1] - first[c];
+        int take = (int) Math.round(fraction * size);
+        if (take == 0 && size >= 2) {
           take = 1;
         }
-        markRandom(rows, take, SeededRandom.derive(seed, stream, c), heldOut);
+        mark(SeededRandom.derive(seed, stream, c).permutation(size), take, byClass, first[c], heldOut);
+        nTest += take;
       }
     } else {
-      List<Integer> rows = new ArrayList<>();
-      for (int i = 0; i < data.size(); i++) {
-        rows.add(i);
-      }
-      markRandom(rows, (int) Math.round(fraction * rows.size()), SeededRandom.derive(seed, stream), heldOut);
+      int take = (int) Math.round(fraction * n);
+      int[] all = new int[n];
+      Arrays.setAll(all, i -> i);
+      mark(SeededRandom.derive(seed, stream).permutation(n), take, all, 0, heldOut);
+      nTest = take;
     }
-    int[] trainRows = new int[data.size()];
-    int[] testRows = new int[data.size()];
-    int nTrain = 0;
-    int nTest = 0;
-    for (int i = 0; i < heldOut.length; i++) {
-      if (heldOut[i]) {
-        testRows[nTest++] = i;
-      } else {
-        trainRows[nTrain++] = i;
-      }
-    }
+    int nTrain = n - nTest;
     if (nTest == 0) {
-      throw new InvalidInputException(data.source(), "", "holding out " + fraction + " of " + rows(data.size())
-          + " leaves no rows held out: " + (data.task() == Task.CLASSIFICATION
+      throw new InvalidInputException(source, "", "holding out " + fraction + " of " + count(n)
+          + " leaves no rows held out: " + (classification
               ? "a class gives held-out rows from two rows on, and no class here has two; use more rows"
-              : fraction + " x " + data.size() + " rounds to 0; use more rows or hold out a larger share"));
+              : fraction + " x " + n + " rounds to 0; use more rows or hold out a larger share"));
     }
     if (nTrain == 0) {
-      throw new InvalidInputException(data.source(), "", "holding out " + fraction + " of " + rows(data.size())
+      throw new InvalidInputException(source, "", "holding out " + fraction + " of " + count(n)
           + " leaves no rows to train on; use more rows or hold out a smaller share");
     }
-    return new Split(data.subset(Arrays.copyOf(trainRows, nTrain)), data.subset(Arrays.copyOf(testRows, nTest)));
-  }
-
-  private static String rows(int n) {
-    return n == 1 ? "1 row" : n + " rows";
-  }
-
-  private static void markRandom(List<Integer> rows, int take, SeededRandom random, boolean[] marks) {
-    int[] order = random.permutation(rows.size());
-    for (int i = 0; i < take; i++) {
-      marks[rows.get(order[i])] = true;
+    int[] trainRows = new int[nTrain];
+    int[] testRows = new int[nTest];
+    for (int i = 0, a = 0, b = 0; i < n; i++) {
+      if (heldOut[i]) {
+        testRows[b++] = i;
+      } else {
+        trainRows[a++] = i;
+      }
     }
+    return new Rows(trainRows, testRows);
+  }
+
+  /** The rows of each class in row order, class after class; {@code first} says where each class starts. */
+  private static int[] byClass(int[] labels, int[] first, int classes) {
+    int[] byClass = new int[labels.length];
+    int[] next = Arrays.copyOf(first, classes);
+    for (int i = 0; i < labels.length; i++) {
+      byClass[next[labels[i]]++] = i;
+    }
+    return byClass;
+  }
+
+  /** Holds out rows[from + order[i]] for the first {@code take} entries of a permutation. */
+  private static void mark(int[] order, int take, int[] rows, int from, boolean[] heldOut) {
+    for (int i = 0; i < take; i++) {
+      heldOut[rows[from + order[i]]] = true;
+    }
+  }
+
+  private static String count(int n) {
+    return n == 1 ? "1 row" : n + " rows";
   }
 }

@@ -221,86 +221,139 @@ public final class TableSchema {
       }
     }
     Set<String> na = new HashSet<>(options.naValues());
+    // the columns are fitted side by side, each lane of columns with one buffer for their numbers; the problem
+    // reported is that of the first column that has one
+    int width = table.header().size();
+    Column[] fitted = new Column[width];
+    RuntimeException[] problems = new RuntimeException[width];
+    int lanes = Math.max(1, Math.min(width, Runtime.getRuntime().availableProcessors()));
+    Tasks.run(lanes, lane -> {
+      double[] numbers = new double[0];
+      for (int c = lane; c < width; c += lanes) {
+        if (c == labelColumn) {
+          continue;
+        }
+        try {
+          if (numbers.length < rows.length && !options.ignore().contains(table.header().get(c))) {
+            numbers = new double[rows.length];
+          }
+          fitted[c] = fitColumn(table, c, rows, options, na, numbers);
+        } catch (RuntimeException e) {
+          problems[c] = e;
+        }
+      }
+    });
     List<Column> columns = new ArrayList<>();
-    for (int c = 0; c < table.header().size(); c++) {
+    for (int c = 0; c < width; c++) {
+      if (problems[c] != null) {
+        throw problems[c];
+      }
       if (c != labelColumn) {
-        columns.add(fitColumn(table, c, rows, options, na));
+        columns.add(fitted[c]);
       }
     }
     return new TableSchema(columns, table.header().get(labelColumn), options.naValues(), 0, 1);
   }
 
   /**
-   * The median of values[0, n), the same number a sort would give (the middle one, or the mean of the two middle
-   * ones in {@link Double#compare} order), found by selection: sorting each column of a large table took seconds.
+   * The median of values[0, n), n >= 1: the same number a sort would give (the middle one, or the mean of the two
+   * middle ones in {@link Double#compare} order), found by selection on the values' bits: sorting each column of a
+   * large table took seconds, and comparison-based selection still a good part of a second.
    */
   static double median(double[] values, int n) {
-    int hi = n / 2;
-    select(values, n, hi);
-    if (n % 2 == 1) {
-      return values[hi];
-    }
-    double lower = values[0];
-    for (int i = 1; i < hi; i++) {
-      if (Double.compare(values[i], lower) > 0) {
-        lower = values[i];
-      }
-    }
-    return (lower + values[hi]) / 2;
+    double[] middle = new double[2];
+    select(values, n, (n - 1) / 2, middle);
+    return n % 2 == 1 ? middle[0] : (middle[0] + middle[1]) / 2;
   }
 
   /**
-   * Rearranges values[0, n) so that values[k] is the value a sort would put there, the ones before it no larger and
-   * the ones after no smaller; a sort finishes the work if the partitions keep coming out lopsided.
+   * The values of ranks {@code rank} and {@code rank + 1} (0-based, in {@link Double#compare} order; the second
+   * only when there is one) among values[0, n), into {@code out}: a radix selection on the values' sortable bits,
+   * 16 at a time from the top. Each round counts the candidates by their next 16 bits; when both ranks fall in one
+   * bucket, its values are the next round's candidates, else the first rank is the largest value of its bucket and
+   * the second the smallest of the next bucket that has any. At most four rounds, over fewer values each time.
    */
-  private static void select(double[] v, int n, int k) {
-    int lo = 0;
-    int hi = n - 1;
-    int budget = 2 * (32 - Integer.numberOfLeadingZeros(Math.max(n, 1))) + 8;
-    while (hi > lo) {
-      if (budget-- == 0) {
-        Arrays.sort(v, lo, hi + 1);
+  private static void select(double[] values, int n, int rank, double[] out) {
+    int[] counts = new int[1 << 16];
+    double[] candidates = values;
+    int size = n;
+    boolean pair = rank + 1 < n;
+    for (int shift = 48; ; shift -= 16) {
+      count(candidates, size, shift, counts);
+      int low = 0;
+      while (rank >= counts[low]) {
+        rank -= counts[low++];
+      }
+      int high = low;
+      if (pair && rank + 1 == counts[low]) {
+        do {
+          high++;
+        } while (counts[high] == 0);
+      }
+      if (high != low || shift == 0) {
+        // the two ranks lie in two buckets, or every bit is fixed: the edges of those buckets
+        long[] edges = edges(candidates, size, shift, low, high);
+        out[0] = value(edges[0]);
+        out[1] = high == low ? out[0] : value(edges[1]);
         return;
       }
-      int mid = (lo + hi) >>> 1;
-      double pivot = medianOfThree(v[lo], v[mid], v[hi]);
-      int i = lo;
-      int j = hi;
-      while (i <= j) {
-        while (Double.compare(v[i], pivot) < 0) {
-          i++;
-        }
-        while (Double.compare(v[j], pivot) > 0) {
-          j--;
-        }
-        if (i <= j) {
-          double t = v[i];
-          v[i] = v[j];
-          v[j] = t;
-          i++;
-          j--;
-        }
-      }
-      if (k <= j) {
-        hi = j;
-      } else if (k >= i) {
-        lo = i;
-      } else {
-        return;
+      if (counts[low] != size) {
+        candidates = bucket(candidates, size, shift, low, counts[low]);
+        size = candidates.length;
       }
     }
   }
 
-  private static double medianOfThree(double a, double b, double c) {
-    if (Double.compare(a, b) > 0) {
-      double t = a;
-      a = b;
-      b = t;
+  /** Counts values[0, size) by their 16 bits from {@code shift} up. */
+  private static void count(double[] values, int size, int shift, int[] counts) {
+    Arrays.fill(counts, 0);
+    for (int i = 0; i < size; i++) {
+      counts[digit(values[i], shift)]++;
     }
-    if (Double.compare(b, c) > 0) {
-      b = c;
+  }
+
+  /** The n values of values[0, size) whose 16 bits from {@code shift} up are {@code bucket}. */
+  private static double[] bucket(double[] values, int size, int shift, int bucket, int n) {
+    double[] kept = new double[n];
+    for (int i = 0, j = 0; i < size; i++) {
+      if (digit(values[i], shift) == bucket) {
+        kept[j++] = values[i];
+      }
     }
-    return Double.compare(a, b) > 0 ? a : b;
+    return kept;
+  }
+
+  /** The largest key among the values in bucket {@code low} and the smallest in bucket {@code high}. */
+  private static long[] edges(double[] values, int size, int shift, int low, int high) {
+    long highest = 0;
+    long lowest = -1;  // the largest unsigned key
+    for (int i = 0; i < size; i++) {
+      long k = key(values[i]);
+      int d = (int) (k >>> shift) & 0xFFFF;
+      if (d == low && Long.compareUnsigned(k, highest) > 0) {
+        highest = k;
+      }
+      if (d == high && Long.compareUnsigned(k, lowest) < 0) {
+        lowest = k;
+      }
+    }
+    return new long[] {highest, lowest};
+  }
+
+  /** The 16 bits of v's {@link #key} from bit {@code shift} up. */
+  private static int digit(double v, int shift) {
+    return (int) (key(v) >>> shift) & 0xFFFF;
+  }
+
+  /** The bits of v as an unsigned number that orders as {@link Double#compare} orders the doubles. */
+  private static long key(double v) {
+    long bits = Double.doubleToLongBits(v);
+    return bits ^ ((bits >> 63) | Long.MIN_VALUE);
+  }
+
+  /** The double whose {@link #key} is {@code key}. */
+  private static double value(long key) {
+    return Double.longBitsToDouble(key ^ ((~key >> 63) | Long.MIN_VALUE));
   }
 
   private static InvalidInputException emptyColumn(CsvTable table, int c, String name, int rows) {
@@ -323,46 +376,66 @@ public final class TableSchema {
         : options.numeric().contains(name) ? "--numeric" : "--ignore";
   }
 
-  private static Column fitColumn(CsvTable table, int c, int[] rows, SchemaOptions options, Set<String> na) {
+  /**
+   * Fits column c on the training rows; {@code values} has room for a number per training row (its content is not
+   * kept).
+   */
+  private static Column fitColumn(CsvTable table, int c, int[] rows, SchemaOptions options, Set<String> na,
+      double[] values) {
     String name = table.header().get(c);
     if (options.ignore().contains(name)) {
       return ignored(name, "--ignore");
     }
     boolean forcedNumeric = options.numeric().contains(name);
     boolean forcedCategorical = options.categorical().contains(name);
+    // Cells are read from the table's blocks: a cell that is not a number always has a text code, and the
+    // column's distinct texts are compared with the missing-value spellings once each.
+    boolean[] naText = missingTexts(table.texts(c), na);
     // numbers or text is decided on every row of the file, so that a column's kind does not depend on the seed's
     // split (and a stray text in a numeric column is found whichever part it falls in); the rest on training rows
-    int numbers = 0;
-    int texts = 0;
+    int[] kinds = new int[2];
     int firstText = -1;
-    for (int r = 0; r < table.rowCount(); r++) {
-      if (table.isNumber(r, c)) {
-        numbers++;
-      } else if (!na.contains(table.text(r, c))) {
-        texts++;
-        firstText = firstText < 0 ? r : firstText;
+    for (int k = 0; k < table.chunks(); k++) {
+      int first = countCells(table.chunkValues(k, c), table.chunkCodes(k, c), naText, kinds);
+      if (firstText < 0 && first >= 0) {
+        firstText = table.chunkStart(k) + first;
       }
     }
+    int numbers = kinds[0];
+    int texts = kinds[1];
     String reason = forcedCategorical ? "--categorical" : forcedNumeric ? "--numeric" : "inferred";
     boolean numeric = forcedNumeric || (!forcedCategorical && numbers >= texts);
     if (numeric) {
       // a number's text is read only where a missing-value spelling could be a number: spelling every cell of a
       // wide numeric column took most of the time of reading a large file
       boolean naNumbers = spellsNumbers(na);
-      double[] values = new double[rows.length];
       int k = 0;
-      int missing = 0;
-      int present = 0;
-      for (int r : rows) {
-        if (table.isNumber(r, c) && !(naNumbers && na.contains(table.text(r, c)))) {
-          values[k++] = (float) table.number(r, c);
-          present++;
-        } else if (na.contains(table.text(r, c))) {
-          missing++;
+      int[] cells = new int[2];  // missing values, and cells that are neither numbers nor missing
+      for (int from = 0, chunk = 0; from < rows.length; ) {
+        chunk = table.chunkOf(rows[from], chunk);
+        int to = table.runEnd(rows, from, rows.length, chunk);
+        int start = table.chunkStart(chunk);
+        if (!naNumbers) {
+          k = gatherNumbers(table.chunkValues(chunk, c), table.chunkCodes(chunk, c), naText, rows, from, to, start,
+              values, k, cells);
         } else {
-          present++;
+          // a missing-value spelling could be a number: each number's text is compared too
+          float[] v = table.chunkValues(chunk, c);
+          for (int i = from; i < to; i++) {
+            int at = rows[i] - start;
+            if (Float.isFinite(v[at]) && !isMissing(table, chunk, c, at, naText, na)) {
+              values[k++] = v[at];
+            } else if (isMissing(table, chunk, c, at, naText, na)) {
+              cells[0]++;
+            } else {
+              cells[1]++;
+            }
+          }
         }
+        from = to;
       }
+      int missing = cells[0];
+      int present = k + cells[1];
       if (present == 0) {
         throw emptyColumn(table, c, name, rows.length);
       }
@@ -372,14 +445,37 @@ public final class TableSchema {
       double median = median(values, k);
       return new Column(name, ColumnKind.NUMERIC, reason, median, missing > 0, List.of(), false, false);
     }
+    // counted by text code; a number without a code (a column of many distinct numbers) by its spelling
+    String[] textOf = table.texts(c);
+    int[] perCode = new int[textOf.length];
+    Map<String, Integer> spelled = new HashMap<>();
+    for (int from = 0, chunk = 0; from < rows.length; ) {
+      chunk = table.chunkOf(rows[from], chunk);
+      int to = table.runEnd(rows, from, rows.length, chunk);
+      int start = table.chunkStart(chunk);
+      int[] codes = table.chunkCodes(chunk, c);
+      for (int i = from; i < to; i++) {
+        int code = codes == null ? 0 : codes[rows[i] - start];
+        if (code != 0) {
+          perCode[code - 1]++;
+        } else {
+          spelled.merge(CsvTable.spell(table.chunkValues(chunk, c)[rows[i] - start]), 1, Integer::sum);
+        }
+      }
+      from = to;
+    }
     int missing = 0;
     Map<String, Integer> counts = new HashMap<>();
-    for (int r : rows) {
-      String text = table.text(r, c);
-      if (na.contains(text)) {
-        missing++;
+    for (int code = 0; code < perCode.length; code++) {
+      if (perCode[code] > 0) {
+        spelled.merge(textOf[code], perCode[code], Integer::sum);
+      }
+    }
+    for (Map.Entry<String, Integer> e : spelled.entrySet()) {
+      if (na.contains(e.getKey())) {
+        missing += e.getValue();
       } else {
-        counts.merge(text, 1, Integer::sum);
+        counts.put(e.getKey(), e.getValue());
       }
     }
     int present = rows.length - missing;
@@ -411,6 +507,67 @@ public final class TableSchema {
       other = true;
     }
     return new Column(name, ColumnKind.CATEGORICAL, reason, 0, false, levels, other, missing > 0);
+  }
+
+  /**
+   * Counts one chunk's cells of a column into counts: [0] numbers, [1] other cells that are not missing values;
+   * returns the index of the first of those, or -1. (Loops over large arrays in small methods: the JIT compiles each
+   * once, quickly, where one large method was compiled again for each of its loops.)
+   */
+  private static int countCells(float[] v, int[] codes, boolean[] naText, int[] counts) {
+    int numbers = 0;
+    int texts = 0;
+    int first = -1;
+    for (int r = 0; r < v.length; r++) {
+      if (Float.isFinite(v[r])) {
+        numbers++;
+      } else if (!naText[codes[r] - 1]) {  // a cell that is not a number always has a text code
+        texts++;
+        first = first < 0 ? r : first;
+      }
+    }
+    counts[0] += numbers;
+    counts[1] += texts;
+    return first;
+  }
+
+  /**
+   * Copies the numbers among the cells of rows[from, to), which lie in a chunk from row {@code start} on, to
+   * values[k..], and counts the others into counts: [0] missing values, [1] the rest. Returns the new k. For columns
+   * whose numbers cannot be missing-value spellings.
+   */
+  private static int gatherNumbers(float[] v, int[] codes, boolean[] naText, int[] rows, int from, int to,
+      int start, double[] values, int k, int[] counts) {
+    for (int i = from; i < to; i++) {
+      float x = v[rows[i] - start];
+      if (Float.isFinite(x)) {
+        values[k++] = x;
+      } else if (naText[codes[rows[i] - start] - 1]) {
+        counts[0]++;
+      } else {
+        counts[1]++;
+      }
+    }
+    return k;
+  }
+
+  /** For each of a column's distinct texts, whether it spells a missing value. */
+  private static boolean[] missingTexts(String[] texts, Set<String> na) {
+    boolean[] missing = new boolean[texts.length];
+    for (int i = 0; i < texts.length; i++) {
+      missing[i] = na.contains(texts[i]);
+    }
+    return missing;
+  }
+
+  /**
+   * Whether the cell at index {@code at} of a chunk spells a missing value: by its text code, or for a number
+   * without one (a column of many distinct numbers) by its float's spelling.
+   */
+  private static boolean isMissing(CsvTable table, int chunk, int c, int at, boolean[] naText, Set<String> na) {
+    int[] codes = table.chunkCodes(chunk, c);
+    int code = codes == null ? 0 : codes[at];
+    return code != 0 ? naText[code - 1] : na.contains(CsvTable.spell(table.chunkValues(chunk, c)[at]));
   }
 
   private static Column ignored(String name, String reason) {
@@ -447,31 +604,263 @@ public final class TableSchema {
    *     is not a number (row and column)
    */
   public Encoded encode(CsvTable table) {
-    return encode(new Cells() {
-      @Override public String source() {
-        return table.source();
+    int[] at = locate(table.source(), table.header());
+    CsvColumns plan = new CsvColumns(table, at);
+    plan.check();
+    int[] unknownCounts = new int[columns.size()];
+    Matrix m = plan.encode(null, table.rowCount(), unknownCounts);
+    Map<String, Integer> unknown = new LinkedHashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      if (unknownCounts[i] > 0) {
+        unknown.put(columns.get(i).name(), unknownCounts[i]);
       }
+    }
+    return new Encoded(m, unknown, extraColumns(table.header()));
+  }
 
-      @Override public List<String> header() {
-        return table.header();
+  /**
+   * Encodes the rows of {@code table} listed in each of {@code parts} into a matrix per part, row i of a matrix
+   * being the part's i-th row: the same floats as those rows of {@link #encode(CsvTable)}, without a matrix of every
+   * row (a training and a test part of a large table need only the memory of their own rows).
+   *
+   * @throws InvalidInputException as {@link #encode(CsvTable)} does, for a problem in any row of the table, listed
+   *     or not
+   */
+  public List<Matrix> encode(CsvTable table, List<int[]> parts) {
+    CsvColumns plan = new CsvColumns(table, locate(table.source(), table.header()));
+    plan.check();
+    List<Matrix> encoded = new ArrayList<>();
+    for (int[] rows : parts) {
+      for (int r : rows) {
+        Objects.checkIndex(r, table.rowCount());
       }
+      encoded.add(plan.encode(rows, rows.length, new int[columns.size()]));
+    }
+    return encoded;
+  }
 
-      @Override public int rows() {
-        return table.rowCount();
-      }
+  /** Rows per task when a table is encoded: the block of the matrix a task writes stays in the cache. */
+  private static final int ENCODE_ROWS = 2048;
 
-      @Override public String text(int r, int c) {
-        return table.text(r, c);
-      }
+  /**
+   * The schema's columns as they are read from one table's blocks: each column's distinct texts are compared with
+   * the levels and the missing-value spellings once, and the cells are then read by their text codes and floats.
+   */
+  private final class CsvColumns {
+    private final CsvTable table;
+    private final int[] at;
+    private final int[] base;
+    private final boolean naNumbers = spellsNumbers(na);
+    /** Per column, per text code, whether the text spells a missing value. */
+    private final boolean[][] naText;
+    /** Per boolean or categorical column, per text code, its {@link Category}. */
+    private final Category[][] categories;
 
-      @Override public boolean isNumber(int r, int c) {
-        return table.isNumber(r, c);
+    CsvColumns(CsvTable table, int[] at) {
+      this.table = table;
+      this.at = at;
+      int n = columns.size();
+      base = new int[n];
+      naText = new boolean[n][];
+      categories = new Category[n][];
+      for (int i = 0, b = 0; i < n; i++) {
+        Column col = columns.get(i);
+        base[i] = b;
+        b += col.inputs().size();
+        if (col.kind() == ColumnKind.IGNORED) {
+          continue;
+        }
+        String[] texts = table.texts(at[i]);
+        naText[i] = missingTexts(texts, na);
+        if (col.kind() != ColumnKind.NUMERIC) {
+          Map<String, Integer> levels = new HashMap<>();
+          for (int k = 0; k < col.levels().size(); k++) {
+            levels.put(col.levels().get(k), k);
+          }
+          categories[i] = new Category[texts.length];
+          for (int code = 0; code < texts.length; code++) {
+            categories[i][code] = category(col, levels, texts[code]);
+          }
+        }
       }
+    }
 
-      @Override public double number(int r, int c) {
-        return table.number(r, c);
+    /** The first numeric cell, column by column, that is neither a number nor a missing value: the error. */
+    void check() {
+      int n = columns.size();
+      int[] first = new int[n];
+      Tasks.run(n, i -> {
+        first[i] = -1;
+        if (columns.get(i).kind() != ColumnKind.NUMERIC) {
+          return;
+        }
+        int c = at[i];
+        for (int k = 0; k < table.chunks() && first[i] < 0; k++) {
+          float[] v = table.chunkValues(k, c);
+          int[] codes = table.chunkCodes(k, c);
+          for (int r = 0; r < v.length; r++) {
+            // a cell that is not a number always has a text code
+            if (!Float.isFinite(v[r]) && !naText[i][codes[r] - 1]) {
+              first[i] = table.chunkStart(k) + r;
+              break;
+            }
+          }
+        }
+      });
+      for (int i = 0; i < n; i++) {
+        if (first[i] >= 0) {
+          int r = first[i];
+          String text = table.text(r, at[i]);
+          throw new InvalidInputException(table.source(), "row " + (r + 1) + ", column " + (at[i] + 1) + " ("
+              + columns.get(i).name() + ")", (text.isEmpty() ? "empty cell" : "'" + text + "' is not a number")
+              + "; the model reads this column as numbers");
+        }
       }
-    });
+    }
+
+    /**
+     * The encoded matrix of {@code n} rows: the table's rows {@code rows} (all of them when null), in that order,
+     * in blocks on several threads; {@code unknown} receives each column's count of unseen categories.
+     */
+    Matrix encode(int[] rows, int n, int[] unknown) {
+      int d = inputNames.size();
+      Matrix m = Matrix.zeros(n, d);
+      float[] x = m.floats();
+      int blocks = (n + ENCODE_ROWS - 1) / ENCODE_ROWS;
+      int[][] unknownOf = new int[blocks][columns.size()];
+      Tasks.run(blocks, b -> {
+        int from = b * ENCODE_ROWS;
+        int to = Math.min(n, from + ENCODE_ROWS);
+        // the block's rows cut into runs that lie in one chunk of the table
+        int[] runFrom = new int[to - from + 1];
+        int[] runChunk = new int[to - from];
+        int runs = 0;
+        for (int r = from, chunk = 0; r < to; runs++) {
+          chunk = table.chunkOf(rows == null ? r : rows[r], chunk);
+          runFrom[runs] = r;
+          runChunk[runs] = chunk;
+          r = table.runEnd(rows, r, to, chunk);
+        }
+        runFrom[runs] = to;
+        for (int i = 0; i < columns.size(); i++) {
+          for (int run = 0; run < runs && columns.get(i).kind() != ColumnKind.IGNORED; run++) {
+            unknownOf[b][i] += encodeRun(i, rows, runFrom[run], runFrom[run + 1], runChunk[run], x, d);
+          }
+        }
+      });
+      for (int[] counts : unknownOf) {
+        for (int i = 0; i < counts.length; i++) {
+          unknown[i] += counts[i];
+        }
+      }
+      return m;
+    }
+
+    /**
+     * Writes column i of the matrix rows [from, to), whose table rows lie in one chunk, into x; returns how many of
+     * them held a category not seen in training.
+     */
+    private int encodeRun(int i, int[] rows, int from, int to, int chunk, float[] x, int d) {
+      Column col = columns.get(i);
+      int c = at[i];
+      float[] v = table.chunkValues(chunk, c);
+      int[] codes = table.chunkCodes(chunk, c);
+      int start = table.chunkStart(chunk);
+      int o = base[i];
+      if (col.kind() == ColumnKind.NUMERIC) {
+        float median = (float) col.median();
+        boolean indicator = col.missingIndicator();
+        for (int r = from; r < to; r++) {
+          int cell = (rows == null ? r : rows[r]) - start;
+          float value = v[cell];
+          if (!naNumbers && Float.isFinite(value)) {
+            x[r * d + o] = value;
+          } else if (isMissing(table, chunk, c, cell, naText[i], na)) {
+            x[r * d + o] = median;
+            if (indicator) {
+              x[r * d + o + 1] = 1;
+            }
+          } else {
+            x[r * d + o] = value;  // a number: check() has found no other cell
+          }
+        }
+        return 0;
+      }
+      int unknown = 0;
+      for (int r = from; r < to; r++) {
+        int cell = (rows == null ? r : rows[r]) - start;
+        int code = codes == null ? 0 : codes[cell];
+        Category category = code != 0 ? categories[i][code - 1] : category(col, null, CsvTable.spell(v[cell]));
+        unknown += category.unseen() ? 1 : 0;
+        if (category.offset() >= 0) {
+          x[r * d + o + category.offset()] = category.value();
+        }
+      }
+      return unknown;
+    }
+
+    /**
+     * What a text of a boolean or categorical column encodes to, as {@link #encode(Cells)} reads it; {@code levels}
+     * maps a categorical column's levels to their places (null: look them up in the column).
+     */
+    private Category category(Column col, Map<String, Integer> levels, String text) {
+      if (col.kind() == ColumnKind.BOOLEAN) {
+        boolean one = text.equals(col.levels().get(1));
+        boolean zero = text.equals(col.levels().get(0));
+        // an unseen value sits between the two: the network has seen neither side of it
+        return new Category(one || !zero ? 0 : -1, one ? 1f : 0.5f, !one && !zero);
+      }
+      int otherAt = col.other() ? col.levels().size() : -1;
+      int missingAt = col.missingLevel() ? col.levels().size() + (col.other() ? 1 : 0) : -1;
+      if (na.contains(text)) {
+        return new Category(missingAt, 1f, missingAt < 0);
+      }
+      int level = levels != null ? levels.getOrDefault(text, -1) : col.levels().indexOf(text);
+      // rare training levels are not stored, so a text that lands in "(other)" is counted as unseen
+      return new Category(level >= 0 ? level : otherAt, 1f, level < 0);
+    }
+  }
+
+  /**
+   * A text's encoding in a boolean or categorical column: the input it sets (an offset from the column's first
+   * input, -1 for none), the value it sets there, and whether training never saw the text.
+   */
+  private record Category(int offset, float value, boolean unseen) {
+  }
+
+  /** The index of each column of the schema in {@code header} (-1 for an ignored column it lacks). */
+  private int[] locate(String source, List<String> header) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      index.putIfAbsent(header.get(i), i);
+    }
+    List<String> missingColumns = new ArrayList<>();
+    int[] at = new int[columns.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      Column col = columns.get(i);
+      Integer c = index.get(col.name());
+      at[i] = c == null ? -1 : c;
+      if (c == null && col.kind() != ColumnKind.IGNORED) {
+        missingColumns.add(col.name());
+      }
+    }
+    if (!missingColumns.isEmpty()) {
+      throw new InvalidInputException(source, "", "missing " + (missingColumns.size() == 1 ? "column "
+          : "columns ") + String.join(", ", missingColumns) + "; the model reads " + String.join(", ",
+          columns.stream().filter(k -> k.kind() != ColumnKind.IGNORED).map(Column::name).toList())
+          + " and the file has " + String.join(", ", header));
+    }
+    return at;
+  }
+
+  /** The columns of {@code header} that the schema does not know. */
+  private List<String> extraColumns(List<String> header) {
+    Set<String> known = new HashSet<>();
+    known.add(label);
+    for (Column col : columns) {
+      known.add(col.name());
+    }
+    return header.stream().filter(h -> !known.contains(h)).toList();
   }
 
   /**
@@ -531,30 +920,8 @@ public final class TableSchema {
   }
 
   private Encoded encode(Cells cells) {
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < cells.header().size(); i++) {
-      index.putIfAbsent(cells.header().get(i), i);
-    }
-    List<String> missingColumns = new ArrayList<>();
-    int[] at = new int[columns.size()];
-    Set<String> known = new HashSet<>();
-    known.add(label);
-    for (int i = 0; i < columns.size(); i++) {
-      Column col = columns.get(i);
-      known.add(col.name());
-      Integer c = index.get(col.name());
-      at[i] = c == null ? -1 : c;
-      if (c == null && col.kind() != ColumnKind.IGNORED) {
-        missingColumns.add(col.name());
-      }
-    }
-    if (!missingColumns.isEmpty()) {
-      throw new InvalidInputException(cells.source(), "", "missing " + (missingColumns.size() == 1 ? "column "
-          : "columns ") + String.join(", ", missingColumns) + "; the model reads " + String.join(", ",
-          columns.stream().filter(k -> k.kind() != ColumnKind.IGNORED).map(Column::name).toList())
-          + " and the file has " + String.join(", ", cells.header()));
-    }
-    List<String> extra = cells.header().stream().filter(h -> !known.contains(h)).toList();
+    int[] at = locate(cells.source(), cells.header());
+    List<String> extra = extraColumns(cells.header());
     int n = cells.rows();
     int d = inputNames.size();
     Matrix m = Matrix.zeros(n, d);

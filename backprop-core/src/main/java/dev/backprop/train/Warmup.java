@@ -28,22 +28,36 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class Warmup implements AutoCloseable {
+  /**
+   * Batches in a row at compiled speed after which the warm-up ends by itself: the JIT has compiled what they run,
+   * and more batches would only take a core from the caller.
+   */
+  static final int COMPILED_BATCHES = 3;
+  /** Batches run one after the other before the slow ones are spaced out (see {@link Compiled#pause}). */
+  static final int EAGER_BATCHES = 10;
+  /** The pause after a slow batch once they are spaced out. */
+  static final long PAUSE_MILLIS = 20;
+
   private final Thread thread;
   private final Trainer trainer;
   private volatile boolean stopped;
   private volatile long batches;
 
   private Warmup(Network network, Loss loss, TrainingConfig config, Duration max) {
-    // epochs without end: the warm-up ends on close() or after max, at a batch's end
+    // epochs without end: the warm-up ends on close(), after max, or once its batches run compiled
     TrainingConfig endless = config.withEpochs(Integer.MAX_VALUE).withPatience(0);
     Dataset data = randomData(network, config.batchSize());
     long deadline = System.nanoTime() + max.toNanos();
+    Compiled compiled = new Compiled(network, config.batchSize() > 0 ? Math.min(data.size(), config.batchSize())
+        : data.size());
     trainer = new Trainer(endless).addListener(new TrainingListener() {
       @Override
       public void onBatchEnd(int epoch, int batch, int batchesPerEpoch, double loss) {
         batches++;
-        if (stopped || System.nanoTime() - deadline > 0) {
+        if (stopped || compiled.batchEnded() || System.nanoTime() - deadline > 0) {
           trainer.requestStop();
+        } else {
+          compiled.pause(batches);
         }
       }
     });
@@ -60,9 +74,50 @@ public final class Warmup implements AutoCloseable {
   }
 
   /**
+   * Tells from the time between batch ends when the batches run compiled: at a floating-point operation a
+   * nanosecond or more (each weight takes about six a row, forward and backward). Compiled, the kernels run ten to a
+   * hundred times faster than that; until the JIT's optimising compiler has compiled them, about a hundred times
+   * slower.
+   */
+  private static final class Compiled {
+    private final long flopsPerBatch;
+    private long last = System.nanoTime();
+    private int inARow;
+
+    Compiled(Network network, int rows) {
+      flopsPerBatch = 6 * network.parameterCount() * rows;
+    }
+
+    /**
+     * After the first {@link #EAGER_BATCHES} batches, a slow batch is followed by a pause: they have had the JIT
+     * queue what they run, and while it compiles, more batches at the speed of uncompiled code would only take a
+     * core from the caller.
+     */
+    void pause(long batches) {
+      if (batches >= EAGER_BATCHES && inARow == 0) {
+        try {
+          Thread.sleep(PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        last = System.nanoTime();
+      }
+    }
+
+    /** Records a batch's end; true once {@link #COMPILED_BATCHES} batches in a row ran compiled. */
+    boolean batchEnded() {
+      long now = System.nanoTime();
+      inARow = now - last < flopsPerBatch ? inARow + 1 : 0;
+      last = now;
+      return inARow >= COMPILED_BATCHES;
+    }
+  }
+
+  /**
    * Starts training {@code network} under {@code loss} with {@code config}'s optimiser, schedule, clipping and
-   * batch size on random rows (four batches of them), for at most {@code max}. The network is trained in place: give
-   * it one of its own, small, with the layer kinds of the real one (its widths need not match).
+   * batch size on random rows (four batches of them), for at most {@code max}; it ends by itself once its batches
+   * run compiled. The network is trained in place: give it one of its own, small, with the layer kinds of the real
+   * one (its widths need not match).
    */
   public static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max) {
     Objects.requireNonNull(network, "network");

@@ -33,4 +33,30 @@ class MedianTest {
           "trial " + trial + ", n " + n + ": " + expected + " against " + actual);
     }
   }
+
+  @Test
+  void largeColumnsOfRepeatedAndSignedZeroValuesAgreeWithASort() {
+    long seed = 2025;
+    System.out.println("seed " + seed);
+    SeededRandom random = new SeededRandom(seed);
+    for (int trial = 0; trial < 12; trial++) {
+      int n = 100_000 + random.nextInt(3);
+      double[] v = new double[n];
+      for (int i = 0; i < n; i++) {
+        // floats as a table holds them: few distinct values, values that share their upper bits, zeros of both signs
+        v[i] = switch (trial % 4) {
+          case 0 -> (float) random.nextDouble(-20, 20);
+          case 1 -> random.nextInt(3);
+          case 2 -> random.nextInt(2) == 0 ? 0.0 : -0.0;
+          default -> (float) (1 + random.nextInt(5) * Math.ulp(1f));
+        };
+      }
+      double[] sorted = v.clone();
+      Arrays.sort(sorted);
+      double expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      double actual = TableSchema.median(v, n);
+      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual),
+          "trial " + trial + ", n " + n + ": " + expected + " against " + actual);
+    }
+  }
 }

@@ -119,6 +119,58 @@ class NormalizationAndSplitsTest {
     assertThrows(IllegalArgumentException.class, () -> norm.apply(Matrix.zeros(1, 2)));
   }
 
+  @Test
+  void fittingRowByRowGivesTheBitsOfAColumnByColumnFit() {
+    long seed = 77;
+    System.out.println("seed " + seed);
+    Matrix x = features(3001, new double[] {5, -300, 0.01, 7, 1e6}, new double[] {2, 50, 0.003, 0, 3e5}, seed);
+    for (Normalization.Kind kind : List.of(Normalization.Kind.STANDARD, Normalization.Kind.MINMAX)) {
+      Normalization fitted = Normalization.fit(kind, x);
+      for (int j = 0; j < x.cols(); j++) {
+        // the fit as a loop per column, summing in row order
+        double offset;
+        double scale;
+        if (kind == Normalization.Kind.STANDARD) {
+          double mean = 0;
+          for (int i = 0; i < x.rows(); i++) {
+            mean += x.get(i, j);
+          }
+          mean /= x.rows();
+          double var = 0;
+          for (int i = 0; i < x.rows(); i++) {
+            var += (x.get(i, j) - mean) * (x.get(i, j) - mean);
+          }
+          double std = Math.sqrt(var / x.rows());
+          offset = mean;
+          scale = std > 1e-12 ? std : 1.0;
+        } else {
+          double min = Double.POSITIVE_INFINITY;
+          double max = Double.NEGATIVE_INFINITY;
+          for (int i = 0; i < x.rows(); i++) {
+            min = Math.min(min, x.get(i, j));
+            max = Math.max(max, x.get(i, j));
+          }
+          offset = min;
+          scale = max - min > 1e-12 ? max - min : 1.0;
+        }
+        assertEquals(Double.doubleToRawLongBits(offset), Double.doubleToRawLongBits(fitted.offset()[j]), kind + " " + j);
+        assertEquals(Double.doubleToRawLongBits(scale), Double.doubleToRawLongBits(fitted.scale()[j]), kind + " " + j);
+      }
+    }
+  }
+
+  @Test
+  void scalingInPlaceGivesTheBitsOfAScaledCopy() {
+    long seed = 78;
+    System.out.println("seed " + seed);
+    Matrix x = features(20_000, new double[] {5, -300, 0.01}, new double[] {2, 50, 0.003}, seed);
+    Normalization norm = Normalization.fit(Normalization.Kind.STANDARD, x);
+    Matrix copy = norm.apply(x);
+    norm.applyInPlace(x);
+    assertArrayEquals(copy.floats(), x.floats());
+    assertThrows(IllegalArgumentException.class, () -> norm.applyInPlace(Matrix.zeros(2, 4)));
+  }
+
   // ---------------------------------------------------------------- splits
 
   @Test

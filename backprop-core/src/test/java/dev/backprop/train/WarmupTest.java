@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.backprop.SeededRandom;
 import dev.backprop.data.Dataset;
 import dev.backprop.internal.perf.Workload;
+import dev.backprop.loss.Loss;
 import dev.backprop.nn.Network;
 import dev.backprop.nn.Parameter;
 import dev.backprop.nn.activation.Activations;
@@ -17,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The warm-up changes no bit of what runs beside it or after it, and stops when asked. */
+/** The warm-up changes no bit of what runs beside it or after it, stops when asked, and ends once compiled. */
 class WarmupTest {
   private static final long SEED = 77;
 
@@ -62,6 +63,31 @@ class WarmupTest {
     warmup.close();
     assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("backprop-warmup")),
         "no warm-up thread is left");
+  }
+
+  @Test
+  void itEndsByItselfOnceItsBatchesRunCompiled() throws Exception {
+    // the kernels compiled beforehand by plain training of the same network and batches, so that the warm-up's
+    // batches run at compiled speed from the start
+    Dataset data = ThreadCountTest.randomImages(128, SEED);
+    Network net = Network.builder(784).seed(SEED).dense(64, Activations.relu()).dense(64, Activations.relu())
+        .dense(10, Activations.softmax()).build();
+    Loss loss = Workload.W2.loss();
+    new Trainer(config().withEpochs(400)).fit(net, loss, data, null);
+    Network small = Network.builder(784).seed(SEED).dense(64, Activations.relu()).dense(64, Activations.relu())
+        .dense(10, Activations.softmax()).build();
+    Warmup warmup = Warmup.start(small, loss, config(), Duration.ofSeconds(60));
+    long end = System.nanoTime() + 50_000_000_000L;
+    while (warmupThreadAlive() && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertFalse(warmupThreadAlive(), "the warm-up ended before its deadline");
+    assertTrue(warmup.batches() >= Warmup.COMPILED_BATCHES, "batches: " + warmup.batches());
+    warmup.close();
+  }
+
+  private static boolean warmupThreadAlive() {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("backprop-warmup"));
   }
 
   private static void waitForBatches(Warmup warmup, long n) throws InterruptedException {

@@ -1,0 +1,90 @@
+package dev.backprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backprop.Compute;
+import dev.backprop.SeededRandom;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A CSV file through train as the reading benchmark runs it (no epoch, only the evaluation of the initial network):
+ * the evaluation's figures do not depend on the threads it ran on, the process's compute threads are left as they
+ * were, and the phases' times are printed when asked and only then.
+ */
+class ReadPathCliTest {
+  @TempDir Path dir;
+
+  /** 20,000 rows of eight numbers, a few gaps, and a class label. */
+  private Path table() throws IOException {
+    long seed = 31;
+    System.out.println("seed " + seed);
+    SeededRandom random = new SeededRandom(seed);
+    StringBuilder csv = new StringBuilder("a,b,c,d,e,f,g,h,label\n");
+    for (int i = 0; i < 20_000; i++) {
+      for (int j = 0; j < 8; j++) {
+        csv.append(i % 101 == j ? "" : String.format(Locale.ROOT, "%.5f", random.nextDouble(-20, 20))).append(',');
+      }
+      csv.append("class").append(random.nextInt(5)).append('\n');
+    }
+    Path p = dir.resolve("t.csv");
+    Files.writeString(p, csv.toString());
+    return p;
+  }
+
+  @Test
+  void theUntrainedEvaluationIsTheSameOnAnyThreadsAndLeavesTheThreadCount() throws IOException {
+    Path csv = table();
+    int before = Compute.threads();
+    try {
+      Compute.useThreads(2);
+      List<String> results = new ArrayList<>();
+      for (String threads : new String[] {null, "1", "2"}) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", csv.toString(), "--label", "label", "--epochs",
+            "0", "--quiet", "--out", dir.resolve("m.safetensors").toString()));
+        if (threads != null) {
+          args.addAll(List.of("--threads", threads));
+        }
+        Cli run = Cli.run(args.toArray(new String[0]));
+        assertEquals(0, run.code, run.toString());
+        assertTrue(run.out.startsWith("test accuracy "), run.out);
+        results.add(run.out.substring(0, run.out.indexOf(" after ")));
+        assertFalse(run.err.contains("phase "), "no phase times unless asked: " + run.err);
+        if (threads == null) {
+          assertEquals(2, Compute.threads(), "the evaluation gave the compute threads back");
+        }
+      }
+      assertEquals(results.get(0), results.get(1));
+      assertEquals(results.get(0), results.get(2));
+    } finally {
+      Compute.useThreads(before);
+    }
+  }
+
+  @Test
+  void phaseTimesArePrintedWhenAsked() throws Exception {
+    Path csv = table();
+    List<String> command = ChildCli.command("train", "--data", csv.toString(), "--label", "label", "--epochs", "1",
+        "--quiet", "--out", dir.resolve("m.safetensors").toString());
+    command.add(1, "-D" + Phases.PROPERTY + "=true");
+    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child ended");
+    assertEquals(0, p.exitValue(), err);
+    for (String phase : List.of("start", "read", "labels, split, schema", "encode", "scale", "train", "evaluate",
+        "save")) {
+      assertTrue(err.lines().anyMatch(l -> l.matches("phase " + java.util.regex.Pattern.quote(phase)
+          + " +[0-9.]+ s wall +[0-9.]+ s cpu, heap .*")), phase + " in:\n" + err);
+    }
+  }
+}
