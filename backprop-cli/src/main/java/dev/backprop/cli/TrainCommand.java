@@ -204,6 +204,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Timings.mark("command line read");
     PrintWriter stdout = spec.commandLine().getOut();
     epochs = epochsGiven != null ? epochsGiven : TrainingConfig.DEFAULT_EPOCHS;
     batchSize = batchGiven != null ? batchGiven : Integer.toString(TrainingConfig.DEFAULT_BATCH_SIZE);
@@ -246,6 +247,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         return cluster.readParquet(name);
       });
+      if (warmup != null) {
+        Timings.mark("data read, while the warm-up trained " + warmup.batches() + " batches");
+      } else {
+        Timings.mark("data read, no warm-up");
+      }
     }
     // digits and IDX images keep the fixed recipe (10 epochs of 64 rows); tables get defaults fitted to their size
     boolean adaptive = epochsGiven == null && prepared.schema() != null && !data.data.equals("digits");
@@ -288,6 +294,9 @@ final class TrainCommand implements Callable<Integer> {
     Progress bar = quiet ? null : Progress.create(progress, train.size());
     if (bar != null) {
       trainer.addListener(bar);
+    }
+    if (Timings.active() != null) {
+      trainer.addListener(Timings.active());
     }
     StopSignals.install(trainer, spec.commandLine().getErr());
     // the header comes once Ctrl-C is handled: a script that signals on seeing it never kills the JVM outright
@@ -333,6 +342,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     target.fold(net);
     Evaluation test = Evaluation.of(net, loss, prepared.test());
+    Timings.mark("evaluated");
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
 
@@ -349,6 +359,7 @@ final class TrainCommand implements Callable<Integer> {
           info.provenance(), info.schema().withTarget(target.mean, target.scale));
     }
     ModelFile.save(new Model(net, loss, info), out);
+    Timings.mark("saved");
     if (report != null) {
       TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net, loss)
           .history(history).evaluation("test data", test).settings(info.provenance())
@@ -383,6 +394,10 @@ final class TrainCommand implements Callable<Integer> {
             history.stoppedEarly() ? "early stopping" : "training ended", history.keptEpoch());
       }
       stdout.println("model saved to " + out);
+    }
+    Timings.mark("reported");
+    if (Timings.active() != null) {
+      Timings.active().print(spec.commandLine().getErr());
     }
     if (history.interrupted()) {
       stdout.flush();
