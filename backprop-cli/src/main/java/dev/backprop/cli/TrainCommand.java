@@ -407,7 +407,11 @@ final class TrainCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** System property that turns the warm-up off ({@code -Dbackprop.warmup=false}), for measuring it. */
+  /**
+   * System property that turns the warm-up on or off ({@code -Dbackprop.warmup=true|false}). The launcher sets it
+   * with its early kernel compilation; when it is absent, the JVM's options are looked up for that compilation (about
+   * 25 ms of the first second, which the launcher's runs are spared).
+   */
   static final String WARMUP_PROPERTY = "backprop.warmup";
   /** Longest warm-up: on a slow machine the data may take long to read, and C2 has compiled the kernels by then. */
   private static final Duration WARMUP_MAX = Duration.ofSeconds(10);
@@ -428,8 +432,9 @@ final class TrainCommand implements Callable<Integer> {
    * make a network (the real build then says why).
    */
   private Warmup startWarmup(TrainingConfig config) {
-    if ((epochsGiven != null && epochsGiven == 0) || !Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))
-        || network.dropout < 0 || network.dropout >= 1 || !kernelThresholdsLowered()) {
+    String wanted = System.getProperty(WARMUP_PROPERTY);
+    if ((epochsGiven != null && epochsGiven == 0) || network.dropout < 0 || network.dropout >= 1
+        || !(wanted != null ? Boolean.parseBoolean(wanted) : kernelThresholdsLowered())) {
       return null;
     }
     try {
