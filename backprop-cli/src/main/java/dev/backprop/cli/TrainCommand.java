@@ -204,6 +204,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Timings.mark("command line read");
     PrintWriter stdout = spec.commandLine().getOut();
     epochs = epochsGiven != null ? epochsGiven : TrainingConfig.DEFAULT_EPOCHS;
     batchSize = batchGiven != null ? batchGiven : Integer.toString(TrainingConfig.DEFAULT_BATCH_SIZE);
@@ -254,6 +255,11 @@ final class TrainCommand implements Callable<Integer> {
           warmup[0] = startWarmup(warmupConfig);
         }
       });
+      if (warmup[0] != null) {
+        Timings.mark("data read, while the warm-up trained " + warmup[0].batches() + " batches");
+      } else {
+        Timings.mark("data read, no warm-up");
+      }
     } finally {
       if (warmup[0] != null) {
         warmup[0].close();
@@ -301,6 +307,9 @@ final class TrainCommand implements Callable<Integer> {
     if (bar != null) {
       trainer.addListener(bar);
     }
+    if (Timings.active() != null) {
+      trainer.addListener(Timings.active());
+    }
     StopSignals.install(trainer, spec.commandLine().getErr());
     // the header comes once Ctrl-C is handled: a script that signals on seeing it never kills the JVM outright
     if (!quiet) {
@@ -347,6 +356,7 @@ final class TrainCommand implements Callable<Integer> {
     Phases.done("train");
     Evaluation test = evaluate(net, loss, prepared.test(), history.epochs().isEmpty());
     Phases.done("evaluate");
+    Timings.mark("evaluated");
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
 
@@ -364,6 +374,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     ModelFile.save(new Model(net, loss, info), out);
     Phases.done("save");
+    Timings.mark("saved");
     if (report != null) {
       TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net, loss)
           .history(history).evaluation("test data", test).settings(info.provenance())
@@ -399,6 +410,10 @@ final class TrainCommand implements Callable<Integer> {
       }
       stdout.println("model saved to " + out);
     }
+    Timings.mark("reported");
+    if (Timings.active() != null) {
+      Timings.active().print(spec.commandLine().getErr());
+    }
     if (history.interrupted()) {
       stdout.flush();
       spec.commandLine().getErr().println(interruption(history));
@@ -426,7 +441,11 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** System property that turns the warm-up off ({@code -Dbackprop.warmup=false}), for measuring it. */
+  /**
+   * System property that turns the warm-up on or off ({@code -Dbackprop.warmup=true|false}). The launcher sets it
+   * with its early kernel compilation; when it is absent, the JVM's options are looked up for that compilation (about
+   * 25 ms of the first second, which the launcher's runs are spared).
+   */
   static final String WARMUP_PROPERTY = "backprop.warmup";
   /** Longest warm-up: on a slow machine the data may take long to read, and C2 has compiled the kernels by then. */
   private static final Duration WARMUP_MAX = Duration.ofSeconds(10);
@@ -456,8 +475,9 @@ final class TrainCommand implements Callable<Integer> {
    * make a network (the real build then says why).
    */
   private Warmup startWarmup(TrainingConfig config) {
-    if ((epochsGiven != null && epochsGiven == 0) || !Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))
-        || network.dropout < 0 || network.dropout >= 1 || !kernelThresholdsLowered()) {
+    String wanted = System.getProperty(WARMUP_PROPERTY);
+    if ((epochsGiven != null && epochsGiven == 0) || network.dropout < 0 || network.dropout >= 1
+        || !(wanted != null ? Boolean.parseBoolean(wanted) : kernelThresholdsLowered())) {
       return null;
     }
     try {
