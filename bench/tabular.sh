@@ -15,6 +15,9 @@ runs=(
   "breast-cancer.csv Class accuracy"
   "house-votes-84.csv Class accuracy"
   "credit.csv Status accuracy"
+  "soybean.csv Class accuracy"
+  "pima.csv diabetes accuracy"
+  "ozone.csv V4 r2"
 )
 printf "%-20s %-12s %-8s %-24s %-24s %s\n" table label metric "scikit-learn (42,1,2)" "backprop (42,1,2)" "means"
 for run in "${runs[@]}"; do

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A real Spark standalone cluster on this machine: a master and two workers, each its own JVM from Spark's own jars
 # (the ones the launcher fetches for --spark), bound to loopback. Trains with --spark on it and checks that the model
-# has the same weights, bit for bit, as local training with --shards 2; then scores a CSV on it. Exit 1 on a
-# difference. Usage: interop/spark_standalone.sh (about a minute).
+# has the same weights, bit for bit, as local training with --shards 2; then runs the README's spark-submit example
+# through Spark's own submit entry point (org.apache.spark.deploy.SparkSubmit, the class that the spark-submit script
+# starts) against the same cluster, and checks its model the same way. Exit 1 on a difference.
+# Usage: interop/spark_standalone.sh (about a minute and a half).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d)"
@@ -57,3 +59,21 @@ if [ "$(weights local.safetensors)" != "$(weights cluster.safetensors)" ]; then
   exit 1
 fi
 echo "cluster training equals --shards 2: $(weights cluster.safetensors | cut -c1-16)"
+
+# The README's spark-submit example, in client mode: this JVM is the driver, so it gets the driver's Java options
+# (spark-submit's --driver-java-options, which its script puts on the java command line); the executors get the
+# Vector API module through spark.executor.extraJavaOptions; --jars ships Backprop's jars to them (without SLF4J's,
+# which Spark brings).
+jars="$(ls "$root"/backprop-cli/target/lib/*.jar | grep -v '/slf4j-' | paste -sd, -)"
+"${spark_java[@]}" --add-modules jdk.incubator.vector org.apache.spark.deploy.SparkSubmit \
+  --master "spark://127.0.0.1:$port" --conf spark.executor.memory=512m \
+  --conf spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector \
+  --class dev.backprop.cli.Main --jars "$jars" "$root/backprop-cli/target/backprop-cli.jar" \
+  train "${flags[@]}" --spark "spark://127.0.0.1:$port" --out submitted.safetensors > submit.out 2> submit.err \
+  || { tail -n 30 submit.err; exit 1; }
+grep -q "model saved to submitted.safetensors" submit.out
+if [ "$(weights local.safetensors)" != "$(weights submitted.safetensors)" ]; then
+  echo "spark-submit on the standalone cluster trained other weights than --shards 2"
+  exit 1
+fi
+echo "spark-submit equals --shards 2: $(weights submitted.safetensors | cut -c1-16)"

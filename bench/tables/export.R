@@ -6,3 +6,7 @@ file.copy("/usr/lib/R/site-library/palmerpenguins/extdata/penguins.csv", "pengui
 data(BreastCancer); out(BreastCancer, "breast-cancer.csv")   # mlbench (GPL-2): Wisconsin, 699 rows, gaps, an Id column
 data(HouseVotes84); out(HouseVotes84, "house-votes-84.csv")  # mlbench: 1984 Congress votes, y/n with gaps
 data(credit_data); out(credit_data, "credit.csv")            # modeldata (MIT): credit scoring, gaps, categories
+# added after the first five, as checks of later changes to the defaults (see README.md)
+data(Soybean); out(Soybean, "soybean.csv")                   # mlbench: 683 rows, 35 coded categories, many gaps
+data(PimaIndiansDiabetes2); out(PimaIndiansDiabetes2, "pima.csv") # mlbench: zeros that meant "not measured" as gaps
+data(Ozone); out(Ozone, "ozone.csv")                         # mlbench: daily ozone (V4, integers), gaps, coded dates

@@ -25,6 +25,7 @@ final class Flags {
       entry("gamma", "--lr-gamma"),
       entry("clipNorm", "--clip-norm"),
       entry("patience", "--early-stopping"),
+      entry("minDelta", "--min-delta"),
       entry("dropout", "--dropout"),
       entry("units", "--layers"),
       entry("activation", "--activation"),

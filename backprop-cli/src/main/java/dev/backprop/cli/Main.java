@@ -49,6 +49,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    Timings.mark("main");
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

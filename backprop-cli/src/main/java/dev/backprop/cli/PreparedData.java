@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Training and test data as a command uses them: read, split, and scaled with the normalisation fitted on
@@ -47,10 +48,16 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
    * source is read, before the rest is prepared.
    */
   static PreparedData prepare(DataOptions options, Model initial, Path initPath, long seed, Runnable afterRead) {
+    return prepare(options, initial, initPath, seed, DataSources::open, afterRead);
+  }
+
+  /** The same, with the sources (--data, --test-data) opened by {@code open}: Spark reads Parquet for --spark. */
+  static PreparedData prepare(DataOptions options, Model initial, Path initPath, long seed,
+      Function<String, DataSources.Source> open, Runnable afterRead) {
     options.validate();
     Task task = options.task == null ? null : parseTask(options.task);
     Phases.done("start");
-    DataSources.Source source = DataSources.open(options.data);
+    DataSources.Source source = open.apply(options.data);
     Phases.done("read");
     afterRead.run();
     Dataset all;
@@ -59,7 +66,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     String split;
     TableSchema schema = null;
     List<String> notes = new ArrayList<>();
-    if (source.format() == DataSources.Format.CSV) {
+    if (source.table() != null) {
       CsvTable table = source.table();
       // the run keeps the source's name and fingerprint; the table itself goes once its rows are encoded
       source = new DataSources.Source(source.name(), source.format(), null, null, null, source.sha256());
@@ -115,7 +122,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     }
     Dataset train = all;
     if (options.testData != null) {
-      test = readTestData(options.testData, all, labelName, schema);
+      test = readTestData(open.apply(options.testData), options.testData, all, labelName, schema);
       split = "--test-data " + options.testData;
     } else if (test == null) {
       Splits.Split parts = Splits.split(all, options.testSplit, seed);
@@ -128,6 +135,11 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
     return finish(options, initial, initPath, source, all, train, test, labelName, split, schema, notes, false);
   }
 
+  /** A table (CSV, or Parquet read by Spark), whose rows are kept after reading only as encoded matrices. */
+  private static boolean tabular(DataSources.Source source) {
+    return source.format() == DataSources.Format.CSV || source.format() == DataSources.Format.PARQUET;
+  }
+
   /**
    * Fits the scaling on the training rows and scales both parts; {@code owned}: their feature matrices were made
    * for this run alone, and are scaled in place rather than copied.
@@ -136,7 +148,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       Dataset all, Dataset train, Dataset test, String labelName, String split, TableSchema schema,
       List<String> notes, boolean owned) {
     Normalization.Kind kind = options.normalize == null
-        ? (source.format() == DataSources.Format.CSV ? Normalization.Kind.STANDARD : Normalization.Kind.NONE)
+        ? (tabular(source) ? Normalization.Kind.STANDARD : Normalization.Kind.NONE)
         : parseNormalization(options.normalize);
     Normalization normalization;
     if (initial != null) {
@@ -214,15 +226,15 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
   }
 
   /** Held-out data read to fit the training data's features, label and classes. */
-  private static Dataset readTestData(String spec, Dataset train, String labelName, TableSchema schema) {
-    DataSources.Source source = DataSources.open(spec);
+  private static Dataset readTestData(DataSources.Source source, String spec, Dataset train, String labelName,
+      TableSchema schema) {
     Dataset test;
-    if (source.format() == DataSources.Format.CSV && schema != null) {
+    if (source.table() != null && schema != null) {
       CsvTable table = source.table();
       TabularData.Labels labels = TabularData.forModel(table, labelName, train.task(), train.classes(),
           new HashSet<>(schema.naValues()));
       test = TabularData.dataset(table, schema, labels);
-    } else if (source.format() == DataSources.Format.CSV) {
+    } else if (source.table() != null) {
       test = source.table().toDataset(train.featureNames(), labelName, train.task(), train.classes());
     } else {
       test = source.test() != null ? source.test() : source.train();

@@ -99,6 +99,11 @@ final class TrainCommand implements Callable<Integer> {
   static final int ADAPTIVE_PATIENCE = 20;
   /** The share of the training rows held out for validation by the adaptive defaults. */
   static final double ADAPTIVE_VALIDATION_SPLIT = 0.1;
+  /**
+   * The improvement of the validation loss that resets the adaptive patience: without one, a validation set the
+   * network separates keeps lowering its loss by tiny amounts until the epoch cap, and the network overfits.
+   */
+  static final double ADAPTIVE_MIN_DELTA = 1e-4;
 
   /** The effective values: the flags, or the defaults chosen for the data. */
   int epochs;
@@ -160,6 +165,11 @@ final class TrainCommand implements Callable<Integer> {
           + "needs --validation-split (default: off).")
   int earlyStopping;
 
+  @Option(names = "--min-delta", paramLabel = "X",
+      description = "With --early-stopping, how much lower than the best a validation loss must be to count as an "
+          + "improvement (default: 0, any lower loss; " + ADAPTIVE_MIN_DELTA + " with the adaptive defaults).")
+  Double minDelta;
+
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
       description = "Save a checkpoint (weights, optimizer state, epoch, history) in DIR every "
           + "--checkpoint-every epochs and after the last.")
@@ -194,6 +204,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Timings.mark("command line read");
     PrintWriter stdout = spec.commandLine().getOut();
     epochs = epochsGiven != null ? epochsGiven : TrainingConfig.DEFAULT_EPOCHS;
     batchSize = batchGiven != null ? batchGiven : Integer.toString(TrainingConfig.DEFAULT_BATCH_SIZE);
@@ -209,6 +220,19 @@ final class TrainCommand implements Callable<Integer> {
     applyThreads(threads);
     TrainingState resumed = resume == null ? null : CheckpointFile.load(resume);
     Path checkpoints = checkpointFolder();
+    // connected before the data is read, since Spark reads Parquet; stopped however the run ends
+    dev.backprop.spark.SparkCluster cluster = spark == null ? null : SparkOption.connect(spark, "train");
+    try {
+      return train(stdout, config, resumed, checkpoints, cluster);
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+
+  private int train(PrintWriter stdout, TrainingConfig config, TrainingState resumed, Path checkpoints,
+      dev.backprop.spark.SparkCluster cluster) throws IOException {
     PreparedData prepared;
     Model initial;
     // The JIT compiles the kernels on small shapes while the data is read and prepared, instead of in the first epoch.
@@ -218,11 +242,24 @@ final class TrainCommand implements Callable<Integer> {
     Warmup[] warmup = {csvFile ? null : startWarmup(warmupConfig)};
     try {
       initial = init == null ? null : ModelFile.load(init);
-      prepared = PreparedData.prepare(data, initial, init, seed, () -> {
+      prepared = PreparedData.prepare(data, initial, init, seed, name -> {
+        if (!SparkOption.isParquet(name)) {
+          return DataSources.open(name);
+        }
+        if (cluster == null) {
+          throw new UsageException(name + ": Parquet is read by Spark; add --spark MASTER (local[K] for this machine)");
+        }
+        return cluster.readParquet(name);
+      }, () -> {
         if (csvFile) {
           warmup[0] = startWarmup(warmupConfig);
         }
       });
+      if (warmup[0] != null) {
+        Timings.mark("data read, while the warm-up trained " + warmup[0].batches() + " batches");
+      } else {
+        Timings.mark("data read, no warm-up");
+      }
     } finally {
       if (warmup[0] != null) {
         warmup[0].close();
@@ -234,6 +271,7 @@ final class TrainCommand implements Callable<Integer> {
       epochs = ADAPTIVE_MAX_EPOCHS;
       validationSplit = validationSplit > 0 ? validationSplit : ADAPTIVE_VALIDATION_SPLIT;
       earlyStopping = earlyStopping > 0 ? earlyStopping : ADAPTIVE_PATIENCE;
+      minDelta = minDelta != null ? minDelta : ADAPTIVE_MIN_DELTA;
     }
     TargetScale target = targetScale(prepared, adaptive, initial);
     Dataset train = target.apply(prepared.train());
@@ -269,6 +307,9 @@ final class TrainCommand implements Callable<Integer> {
     if (bar != null) {
       trainer.addListener(bar);
     }
+    if (Timings.active() != null) {
+      trainer.addListener(Timings.active());
+    }
     StopSignals.install(trainer, spec.commandLine().getErr());
     // the header comes once Ctrl-C is handled: a script that signals on seeing it never kills the JVM outright
     if (!quiet) {
@@ -281,9 +322,9 @@ final class TrainCommand implements Callable<Integer> {
         progress.printf(Locale.ROOT, "%,d of the training rows held out for validation%n", validation.size());
       }
       if (adaptive) {
-        progress.printf(Locale.ROOT, "adaptive defaults: up to %d epochs, stopping after %d without a lower "
-            + "validation loss (best weights kept), batch %s for %,d training rows%s%n", epochs, earlyStopping,
-            batchSize, train.size(), target.scale != 1 || target.mean != 0 ? String.format(Locale.ROOT,
+        progress.printf(Locale.ROOT, "adaptive defaults: up to %d epochs, stopping after %d without a validation "
+            + "loss %s below the best (best weights kept), batch %s for %,d training rows%s%n", epochs, earlyStopping,
+            Format.number(minDelta), batchSize, train.size(), target.scale != 1 || target.mean != 0 ? String.format(Locale.ROOT,
             ", target standardised (mean %s, sd %s)", Format.number(target.mean), Format.number(target.scale)) : "");
       }
       progress.printf(Locale.ROOT, "%s, lr %s (%s), batch %s, %d epochs, seed %d%n", config.optimizer().kind().id(),
@@ -293,7 +334,6 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     History history;
-    dev.backprop.spark.SparkCluster cluster = spark == null ? null : SparkOption.connect(spark, "train");
     if (cluster != null) {
       trainer.shardsOn(cluster);
     }
@@ -316,6 +356,7 @@ final class TrainCommand implements Callable<Integer> {
     Phases.done("train");
     Evaluation test = evaluate(net, loss, prepared.test(), history.epochs().isEmpty());
     Phases.done("evaluate");
+    Timings.mark("evaluated");
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
 
@@ -333,6 +374,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     ModelFile.save(new Model(net, loss, info), out);
     Phases.done("save");
+    Timings.mark("saved");
     if (report != null) {
       TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net, loss)
           .history(history).evaluation("test data", test).settings(info.provenance())
@@ -368,6 +410,10 @@ final class TrainCommand implements Callable<Integer> {
       }
       stdout.println("model saved to " + out);
     }
+    Timings.mark("reported");
+    if (Timings.active() != null) {
+      Timings.active().print(spec.commandLine().getErr());
+    }
     if (history.interrupted()) {
       stdout.flush();
       spec.commandLine().getErr().println(interruption(history));
@@ -395,7 +441,11 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** System property that turns the warm-up off ({@code -Dbackprop.warmup=false}), for measuring it. */
+  /**
+   * System property that turns the warm-up on or off ({@code -Dbackprop.warmup=true|false}). The launcher sets it
+   * with its early kernel compilation; when it is absent, the JVM's options are looked up for that compilation (about
+   * 25 ms of the first second, which the launcher's runs are spared).
+   */
   static final String WARMUP_PROPERTY = "backprop.warmup";
   /** Longest warm-up: on a slow machine the data may take long to read, and C2 has compiled the kernels by then. */
   private static final Duration WARMUP_MAX = Duration.ofSeconds(10);
@@ -425,8 +475,9 @@ final class TrainCommand implements Callable<Integer> {
    * make a network (the real build then says why).
    */
   private Warmup startWarmup(TrainingConfig config) {
-    if ((epochsGiven != null && epochsGiven == 0) || !Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))
-        || network.dropout < 0 || network.dropout >= 1 || !kernelThresholdsLowered()) {
+    String wanted = System.getProperty(WARMUP_PROPERTY);
+    if ((epochsGiven != null && epochsGiven == 0) || network.dropout < 0 || network.dropout >= 1
+        || !(wanted != null ? Boolean.parseBoolean(wanted) : kernelThresholdsLowered())) {
       return null;
     }
     try {
@@ -666,7 +717,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     // the epochs are checked before the schedule, whose defaults and warm-up check read them
     TrainingConfig config = new TrainingConfig(epochs, batch, !noShuffle, seed, settings, Schedule.constant(),
-        clipNorm(), earlyStopping(), shards);
+        clipNorm(), earlyStopping(), shards, minDelta == null ? 0 : minDelta);
     return config.withSchedule(schedule());
   }
 
@@ -729,6 +780,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (earlyStopping > 0 && validationSplit == 0) {
       throw new UsageException("--early-stopping needs validation rows: add --validation-split, e.g. 0.1");
+    }
+    // without --epochs a table gets the adaptive defaults, early stopping included
+    if (minDelta != null && minDelta != 0 && earlyStopping == 0 && epochsGiven != null) {
+      throw new UsageException("--min-delta applies to early stopping: add --early-stopping N");
     }
     if (checkpointEvery < 1) {
       throw new UsageException("--checkpoint-every must be 1 or more epochs, got " + checkpointEvery);

@@ -10,6 +10,11 @@ final class ChildCli {
 
   /** The command that runs {@code backprop ARGS} in a new JVM on this test's class path and kernel choice. */
   static List<String> command(String... cliArgs) {
+    return command(List.of(), cliArgs);
+  }
+
+  /** The same with {@code jvmOptions} added before the class path. */
+  static List<String> command(List<String> jvmOptions, String... cliArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--add-modules");
@@ -18,6 +23,7 @@ final class ChildCli {
     if (kernel != null) {
       command.add("-Dbackprop.kernel=" + kernel);
     }
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());

@@ -48,6 +48,8 @@ class ReadPathCliTest {
     int before = Compute.threads();
     try {
       Compute.useThreads(2);
+      // the scalar kernels compute on the calling thread alone: there the count stays 1
+      int set = Compute.threads();
       List<String> results = new ArrayList<>();
       for (String threads : new String[] {null, "1", "2"}) {
         List<String> args = new ArrayList<>(List.of("train", "--data", csv.toString(), "--label", "label", "--epochs",
@@ -61,7 +63,7 @@ class ReadPathCliTest {
         results.add(run.out.substring(0, run.out.indexOf(" after ")));
         assertFalse(run.err.contains("phase "), "no phase times unless asked: " + run.err);
         if (threads == null) {
-          assertEquals(2, Compute.threads(), "the evaluation gave the compute threads back");
+          assertEquals(set, Compute.threads(), "the evaluation gave the compute threads back");
         }
       }
       assertEquals(results.get(0), results.get(1));

@@ -54,7 +54,11 @@ import java.util.zip.GZIPInputStream;
  */
 public final class CsvTable {
   /** The most distinct integer labels for which a task is inferred to be classification. */
-  public static final int MAX_INFERRED_CLASSES = 50;
+  /**
+   * The most distinct integer labels inferred as classes: more are read as a count or a measurement (a table's
+   * daily ozone level, 1 to 38, is not 35 classes of a few rows each); --task overrides.
+   */
+  public static final int MAX_INFERRED_CLASSES = 20;
 
   private static final Pattern NUMBER = Pattern.compile("[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?");
   private static final Pattern NON_FINITE = Pattern.compile("[+-]?(?:nan|inf|infinity)", Pattern.CASE_INSENSITIVE);

@@ -39,7 +39,9 @@ public final class DataSources {
   /** How a source is stored. */
   public enum Format {
     CSV,
-    IDX;
+    IDX,
+    /** A Parquet file, read into a table by {@code backprop-spark} (core itself does not read Parquet). */
+    PARQUET;
 
     public String id() {
       return EnumIds.id(this);
@@ -47,11 +49,12 @@ public final class DataSources {
   }
 
   /**
-   * A source as read: a CSV table (features not yet chosen) or IDX datasets.
+   * A source as read: a table (CSV, or Parquet read by {@code backprop-spark}; features not yet chosen) or IDX
+   * datasets.
    *
    * @param name the source as the user named it
-   * @param format CSV or IDX
-   * @param table the CSV table, for CSV sources (null for IDX)
+   * @param format CSV, IDX or PARQUET
+   * @param table the table, for CSV and Parquet sources (null for IDX)
    * @param train for IDX, the training images (null for CSV)
    * @param test for IDX, the test images when the source has them (else null)
    * @param sha256 hex SHA-256 of the source's bytes (of every file, in a fixed order)

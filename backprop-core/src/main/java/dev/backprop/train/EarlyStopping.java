@@ -12,13 +12,15 @@ import java.util.Map;
  */
 final class EarlyStopping {
   private final int patience;
+  private final double minDelta;
   private int epoch;
   private double loss = Double.NaN;
   private int badEpochs;
   private Map<String, Matrix> parameters;
 
-  EarlyStopping(int patience) {
+  EarlyStopping(int patience, double minDelta) {
     this.patience = patience;
+    this.minDelta = minDelta;
   }
 
   /** Takes over the counters and best weights of a checkpoint. */
@@ -29,9 +31,12 @@ final class EarlyStopping {
     parameters = patience > 0 ? state.bestParameters() : null;
   }
 
-  /** Records the epoch's validation loss; true when patience has run out. */
+  /**
+   * Records the epoch's validation loss; true when patience has run out. A loss improves on the best when it is more
+   * than minDelta below it: a loss that creeps down forever (a separable validation set) still stops.
+   */
   boolean offer(int e, double value, Network network) {
-    if (Double.isFinite(value) && (epoch == 0 || value < loss)) {
+    if (Double.isFinite(value) && (epoch == 0 || value < loss - minDelta)) {
       epoch = e;
       loss = value;
       badEpochs = 0;

@@ -297,7 +297,7 @@ public final class Trainer {
     final String signature;
     final String legacySignature;
     final History history = new History();
-    final EarlyStopping early = new EarlyStopping(config.patience());
+    final EarlyStopping early = new EarlyStopping(config.patience(), config.minDelta());
     int epoch;
     EpochProgress partial = EpochProgress.NONE;
     boolean stopped;

@@ -25,9 +25,11 @@ import java.util.Objects;
  *     restore the best epoch's weights (0 = no early stopping)
  * @param shards K, the fixed shards of the training rows whose gradient sums each step adds up in shard order
  *     (see {@link ShardPlan}); 1 (the default) is plain mini-batch training
+ * @param minDelta with early stopping, how much lower than the best so far a validation loss must be to count as an
+ *     improvement (0, the default: any lower value)
  */
 public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long seed, OptimizerSettings optimizer,
-    Schedule schedule, double clipNorm, int patience, int shards) {
+    Schedule schedule, double clipNorm, int patience, int shards, double minDelta) {
   public static final int DEFAULT_EPOCHS = 10;
   public static final int DEFAULT_BATCH_SIZE = 64;
   public static final long DEFAULT_SEED = 42;
@@ -52,6 +54,9 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
     if (patience < 0) {
       throw new InvalidSettingException("patience", patience, "0 (no early stopping) or more epochs");
     }
+    if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
+      throw new InvalidSettingException("minDelta", minDelta, "a finite number >= 0 (0: any lower loss improves)");
+    }
     if (shards < 1) {
       throw new InvalidSettingException("shards", shards, "1 or more (1: no sharding)");
     }
@@ -59,6 +64,12 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
       throw new InvalidSettingException("shards", shards, "at most the batch size " + batchSize
           + ", so that every shard gives rows to every step");
     }
+  }
+
+  /** A configuration where any lower validation loss is an improvement. */
+  public TrainingConfig(int epochs, int batchSize, boolean shuffle, long seed, OptimizerSettings optimizer,
+      Schedule schedule, double clipNorm, int patience, int shards) {
+    this(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, shards, 0);
   }
 
   /** A configuration with one shard. */
@@ -96,6 +107,10 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
     s.put("clipNorm", String.valueOf(clipNorm));
     s.put("patience", String.valueOf(patience));
     s.put("shards", String.valueOf(shards));
+    if (minDelta != 0) {
+      // only when set, so that checkpoints written before the setting existed still match
+      s.put("minDelta", String.valueOf(minDelta));
+    }
     return s;
   }
 
@@ -105,35 +120,42 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
   }
 
   public TrainingConfig withEpochs(int value) {
-    return new TrainingConfig(value, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, shards);
+    return new TrainingConfig(value, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, shards,
+        minDelta);
   }
 
   public TrainingConfig withBatchSize(int value) {
-    return new TrainingConfig(epochs, value, shuffle, seed, optimizer, schedule, clipNorm, patience, shards);
+    return new TrainingConfig(epochs, value, shuffle, seed, optimizer, schedule, clipNorm, patience, shards, minDelta);
   }
 
   public TrainingConfig withSeed(long value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, value, optimizer, schedule, clipNorm, patience, shards);
+    return new TrainingConfig(epochs, batchSize, shuffle, value, optimizer, schedule, clipNorm, patience, shards,
+        minDelta);
   }
 
   public TrainingConfig withOptimizer(OptimizerSettings value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, seed, value, schedule, clipNorm, patience, shards);
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, value, schedule, clipNorm, patience, shards, minDelta);
   }
 
   public TrainingConfig withSchedule(Schedule value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, value, clipNorm, patience, shards);
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, value, clipNorm, patience, shards, minDelta);
   }
 
   public TrainingConfig withClipNorm(double value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, value, patience, shards);
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, value, patience, shards, minDelta);
   }
 
   public TrainingConfig withPatience(int value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, value, shards);
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, value, shards, minDelta);
+  }
+
+  public TrainingConfig withMinDelta(double value) {
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, shards, value);
   }
 
   public TrainingConfig withShards(int value) {
-    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, value);
+    return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, value,
+        minDelta);
   }
 
   /**
@@ -144,7 +166,8 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
   public String toString() {
     return "TrainingConfig[epochs=" + epochs + ", batchSize=" + batchSize + ", shuffle=" + shuffle + ", seed=" + seed
         + ", optimizer=" + optimizer + ", schedule=" + schedule + ", clipNorm=" + clipNorm + ", patience=" + patience
-        + (shards == DEFAULT_SHARDS ? "" : ", shards=" + shards) + "]";
+        + (shards == DEFAULT_SHARDS ? "" : ", shards=" + shards) + (minDelta == 0 ? "" : ", minDelta=" + minDelta)
+        + "]";
   }
 
   /** Collects the settings, each starting at its default; {@link #build()} checks them. */
@@ -158,6 +181,7 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
     private double clipNorm;
     private int patience;
     private int shards = DEFAULT_SHARDS;
+    private double minDelta;
 
     private Builder() {}
 
@@ -211,9 +235,16 @@ public record TrainingConfig(int epochs, int batchSize, boolean shuffle, long se
       return this;
     }
 
+    /** How much lower than the best a validation loss must be to count as an improvement; 0 (the default): any. */
+    public Builder minDelta(double value) {
+      minDelta = value;
+      return this;
+    }
+
     /** The configuration; throws InvalidSettingException when a setting is outside what it accepts. */
     public TrainingConfig build() {
-      return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, shards);
+      return new TrainingConfig(epochs, batchSize, shuffle, seed, optimizer, schedule, clipNorm, patience, shards,
+          minDelta);
     }
   }
 }

@@ -236,7 +236,7 @@ class CsvTableTest {
   }
 
   @Test
-  void exactlyFiftyIntegerLabelsAreClasses() {
+  void exactlyTheLimitOfIntegerLabelsAreClasses() {
     StringBuilder text = new StringBuilder("f,y\n");
     for (int i = 0; i < CsvTable.MAX_INFERRED_CLASSES; i++) {
       text.append(i).append(',').append(CsvTable.MAX_INFERRED_CLASSES - i).append('\n');
@@ -244,7 +244,8 @@ class CsvTableTest {
     Dataset d = parse(text.toString()).toDataset(null, null);
     assertEquals(Task.CLASSIFICATION, d.task());
     assertEquals("1", d.classes().get(0));
-    assertEquals("50", d.classes().get(49));
+    assertEquals(String.valueOf(CsvTable.MAX_INFERRED_CLASSES),
+        d.classes().get(CsvTable.MAX_INFERRED_CLASSES - 1));
   }
 
   @Test

@@ -161,6 +161,36 @@ class TrainingToolboxTest {
   }
 
   @Test
+  void aMinimumDeltaStopsALossThatOnlyCreepsDown() {
+    // separable blobs: the validation loss falls a little in every epoch for as long as training runs
+    Dataset train = blobs(60, 1);
+    Dataset validation = blobs(30, 2);
+    TrainingConfig any = TrainingConfig.builder().epochs(60).batchSize(8).seed(3)
+        .optimizer(OptimizerSettings.adam(0.01)).patience(5).build();
+    History all = new Trainer(any).fit(classifier(4), new CrossEntropyLoss(), train, validation, null);
+    assertFalse(all.stoppedEarly(), "any lower loss is an improvement: " + all.epochs().size() + " epochs");
+
+    double delta = 1e-3;
+    TrainingConfig config = any.withMinDelta(delta);
+    History h = new Trainer(config).fit(classifier(4), new CrossEntropyLoss(), train, validation, null);
+    assertTrue(h.stoppedEarly(), "ran all " + h.epochs().size() + " epochs");
+    int kept = h.keptEpoch();
+    assertEquals(h.epochs().size() - 5, kept, "stops 5 epochs after the last improvement by more than the delta");
+    double keptLoss = h.epochs().get(kept - 1).validation().loss();
+    for (EpochResult r : h.epochs().subList(kept, h.epochs().size())) {
+      assertTrue(r.validation().loss() >= keptLoss - delta, "epoch " + r.epoch() + " improved by more than " + delta);
+    }
+    // the same epochs as the run without a delta up to the stop: the delta changes when to stop, not the steps
+    for (int e = 0; e < h.epochs().size(); e++) {
+      assertEquals(all.epochs().get(e).validation().loss(), h.epochs().get(e).validation().loss(), "epoch " + (e + 1));
+    }
+    assertFalse(any.settings().containsKey("minDelta"), "absent when 0, as in checkpoints written before it");
+    assertEquals("0.001", config.settings().get("minDelta"));
+    assertThrows(IllegalArgumentException.class, () -> any.withMinDelta(-1));
+    assertThrows(IllegalArgumentException.class, () -> any.withMinDelta(Double.NaN));
+  }
+
+  @Test
   void earlyStoppingWithoutValidationDataIsRefused() {
     TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(4).seed(3)
         .optimizer(OptimizerSettings.sgd(0.1)).patience(2).build();

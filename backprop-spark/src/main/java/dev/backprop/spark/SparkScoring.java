@@ -1,5 +1,7 @@
 package dev.backprop.spark;
 
+import dev.backprop.data.ColumnKind;
+import dev.backprop.data.TableSchema;
 import dev.backprop.data.Task;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
@@ -27,8 +29,10 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Batch scoring: a trained model applied to every row of a DataFrame, partition by partition, with the model file
- * broadcast once and loaded once per executor JVM. The features are the columns named by the model's
- * {@code featureNames} (any numeric type), read as {@link Model#predict} reads them (float32, before scaling). The
+ * broadcast once and loaded once per executor JVM. A model trained on a table (with its schema: categorical columns,
+ * gaps) reads the table's raw columns by name, as {@link Model#predictRows} does: text, numbers and booleans, a null
+ * being a missing value and an unseen category no error. Any other model reads the columns named by its
+ * {@code featureNames} (any numeric type), as {@link Model#predict} reads them (float32, before scaling). The
  * result has the input's columns and then, for a classifier, {@code prediction} (the most probable class) and
  * {@code probability_<class>} for each class; for a regression, {@code prediction} (or {@code prediction_<i>} for
  * several targets). A row with a null feature is an error naming the column.
@@ -51,14 +55,21 @@ public final class SparkScoring {
       throw new UncheckedIOException("cannot read " + modelFile + ": " + e.getMessage(), e);
     }
     SparkSession spark = rows.sparkSession();
-    List<String> names = model.info().featureNames();
+    TableSchema table = model.info().schema();
+    List<String> names = table == null ? model.info().featureNames() : table.columns().stream()
+        .filter(c -> c.kind() != ColumnKind.IGNORED).map(TableSchema.Column::name).toList();
     int[] columns = new int[names.size()];
     List<String> present = List.of(rows.columns());
+    List<String> missing = new ArrayList<>();
     for (int j = 0; j < columns.length; j++) {
       columns[j] = present.indexOf(names.get(j));
       if (columns[j] < 0) {
-        throw new IllegalArgumentException("the data has no column '" + names.get(j) + "', a feature of the model");
+        missing.add(names.get(j));
       }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("the data has no column " + String.join(", ", missing.stream()
+          .map(n -> "'" + n + "'").toList()) + (missing.size() == 1 ? ", a column" : ", columns") + " the model reads");
     }
     StructType schema = rows.schema();
     List<String> outputs = outputNames(model);
@@ -73,8 +84,10 @@ public final class SparkScoring {
     Broadcast<byte[]> file = sc.broadcast(bytes);
     String id = UUID.randomUUID().toString();
     String[] classes = model.info().classes().toArray(new String[0]);
+    // what the tasks capture must serialise: the names, not the schema
+    List<String> header = table == null ? null : new ArrayList<>(names);
     JavaRDD<Row> scored = rows.javaRDD().mapPartitions(
-        (Iterator<Row> it) -> new Scorer(loaded(id, file), columns, classifier, classes, it), true);
+        (Iterator<Row> it) -> new Scorer(loaded(id, file), header, columns, classifier, classes, it), true);
     return spark.createDataFrame(scored, schema);
   }
 
@@ -114,6 +127,8 @@ public final class SparkScoring {
   /** The scored rows of one partition, computed a chunk at a time. */
   private static final class Scorer implements Iterator<Row> {
     private final Model model;
+    /** The raw columns' names for a model with a table schema, else null (numeric features). */
+    private final List<String> header;
     private final int[] columns;
     private final boolean classifier;
     private final String[] classes;
@@ -122,8 +137,10 @@ public final class SparkScoring {
     private Matrix out;
     private int next;
 
-    Scorer(Model model, int[] columns, boolean classifier, String[] classes, Iterator<Row> input) {
+    Scorer(Model model, List<String> header, int[] columns, boolean classifier, String[] classes,
+        Iterator<Row> input) {
       this.model = model;
+      this.header = header;
       this.columns = columns;
       this.classifier = classifier;
       this.classes = classes;
@@ -142,6 +159,18 @@ public final class SparkScoring {
       }
       if (chunk.isEmpty()) {
         return false;
+      }
+      if (header != null) {
+        List<String[]> cells = new ArrayList<>(chunk.size());
+        for (Row r : chunk) {
+          String[] row = new String[columns.length];
+          for (int j = 0; j < columns.length; j++) {
+            row[j] = SparkCluster.text(r.get(columns[j]));
+          }
+          cells.add(row);
+        }
+        out = model.predictRows(header, cells);
+        return true;
       }
       Matrix x = Matrix.zeros(chunk.size(), columns.length);
       for (int i = 0; i < chunk.size(); i++) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -33,6 +34,14 @@ import org.apache.spark.broadcast.Broadcast;
 public final class SparkShards implements ShardExecutor.Factory {
   /** Per executor JVM: the network and worker of each shard of the current run, rebuilt only when the run changes. */
   private static final Map<String, Replica> REPLICAS = new ConcurrentHashMap<>();
+  /**
+   * For tests only: a partition whose first attempt at a given step throws after computing its sum, so that Spark
+   * retries the task ({@code "partition:step"}, or null). Static, so it reaches the executors of {@code local[...]}
+   * masters, which run in the driver's JVM.
+   */
+  static volatile String failFirstAttempt;
+  /** How many failures {@link #failFirstAttempt} has caused, so that a test knows that one happened. */
+  static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final JavaSparkContext sc;
 
@@ -147,9 +156,17 @@ public final class SparkShards implements ShardExecutor.Factory {
       rows.next();
     }
     // Two tasks of one shard never run at once in a run's job, but a retry may overlap a straggler.
+    ShardSum sum;
     synchronized (r) {
       NetworkShape.setWeights(r.network(), weights);
-      return r.worker().compute(r.network(), epoch, batch, step);
+      sum = r.worker().compute(r.network(), epoch, batch, step);
     }
+    String fail = failFirstAttempt;
+    if (fail != null && fail.equals(shard + ":" + step) && TaskContext.get().attemptNumber() == 0) {
+      INJECTED_FAILURES.incrementAndGet();
+      throw new IllegalStateException("failure injected for a test: partition " + shard + ", step " + step
+          + ", first attempt");
+    }
+    return sum;
   }
 }

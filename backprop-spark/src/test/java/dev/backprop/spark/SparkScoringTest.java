@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.backprop.data.CsvTable;
 import dev.backprop.data.Dataset;
 import dev.backprop.data.Normalization;
+import dev.backprop.data.SchemaOptions;
+import dev.backprop.data.TableSchema;
 import dev.backprop.data.Task;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
@@ -16,10 +19,13 @@ import dev.backprop.nn.activation.Activations;
 import dev.backprop.tensor.Matrix;
 import dev.backprop.train.Trainer;
 import dev.backprop.train.TrainingConfig;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -37,9 +43,7 @@ class SparkScoringTest {
   @BeforeAll
   static void start() {
     SparkJava.assumeSupported();
-    spark = SparkSession.builder().master("local[2]").appName("backprop-scoring-test")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    spark = SparkJava.session("local[2]", "backprop-scoring-test");
   }
 
   @AfterAll
@@ -97,5 +101,59 @@ class SparkScoringTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SparkScoring.score(spark.createDataFrame(List.of(RowFactory.create(1.0)), schema), file));
     assertTrue(e.getMessage().contains("'b'"), e.getMessage());
+  }
+
+  /**
+   * A model fitted on a table with categorical columns and gaps scores the table's raw columns: text, numbers (a
+   * category coded as a number included), nulls and unseen levels, as predictRows scores the same cells.
+   */
+  @Test
+  void aModelWithATableSchemaScoresRawColumns(@TempDir Path dir) throws Exception {
+    String csv = """
+        island,bill,sex,deck,species
+        Biscoe,46.1,male,1,Gentoo
+        Dream,NA,female,2,Chinstrap
+        Torgersen,39.1,,1,Adelie
+        Biscoe,48.7,female,3,Gentoo
+        Dream,49.5,male,2,Chinstrap
+        Torgersen,36.7,female,1,Adelie
+        Biscoe,50.0,,3,Gentoo
+        Dream,46.4,female,2,Chinstrap
+        """;
+    CsvTable t = CsvTable.parse("t.csv", new StringReader(csv));
+    SchemaOptions options = new SchemaOptions(Set.of("deck"), Set.of(), Set.of(), SchemaOptions.DEFAULT_NA_VALUES,
+        SchemaOptions.DEFAULT_MAX_LEVELS);
+    TableSchema schema = TableSchema.fit(t, "species", IntStream.range(0, t.rowCount()).toArray(), options);
+    Matrix encoded = schema.encode(t).features();
+    Network net = Network.builder(encoded.cols()).dense(5, Activations.tanh()).dense(3, Activations.softmax()).seed(4)
+        .build();
+    Model model = new Model(net, new CrossEntropyLoss(), new ModelInfo(Task.CLASSIFICATION, schema.inputNames(),
+        "species", List.of("Adelie", "Chinstrap", "Gentoo"), Normalization.fit(Normalization.Kind.STANDARD, encoded),
+        Map.of(), schema));
+    Path file = dir.resolve("m.safetensors");
+    ModelFile.save(model, file);
+
+    StructType types = new StructType().add("id", DataTypes.IntegerType).add("sex", DataTypes.StringType)
+        .add("deck", DataTypes.DoubleType).add("bill", DataTypes.FloatType).add("island", DataTypes.StringType);
+    List<Row> rows = List.of(RowFactory.create(0, "male", 2.0, 41.5f, "Dream"),
+        RowFactory.create(1, null, 1.0, null, "Atlantis"), RowFactory.create(2, "female", 3.0, 47.25f, "Biscoe"),
+        RowFactory.create(3, "unknown", null, 38.0f, null));
+    List<Row> scored = SparkScoring.score(spark.createDataFrame(rows, types).repartition(2), file).collectAsList();
+    List<String[]> cells = List.of(new String[] {"male", "2", "41.5", "Dream"},
+        new String[] {"", "1", "", "Atlantis"}, new String[] {"female", "3", "47.25", "Biscoe"},
+        new String[] {"unknown", "", "38", ""});
+    Matrix expected = ModelFile.load(file).predictRows(List.of("sex", "deck", "bill", "island"), cells);
+    assertEquals(rows.size(), scored.size());
+    for (Row r : scored) {
+      int i = r.getInt(0);
+      for (int c = 0; c < 3; c++) {
+        assertEquals(expected.get(i, c), r.getDouble(6 + c), "row " + i + " class " + c);
+      }
+    }
+    assertTrue(schema.inputNames().contains("deck=2"), "deck is categorical: " + schema.inputNames());
+    StructType without = new StructType().add("island", DataTypes.StringType).add("bill", DataTypes.DoubleType);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkScoring.score(
+        spark.createDataFrame(List.of(RowFactory.create("Dream", 1.0)), without), file));
+    assertTrue(e.getMessage().contains("'sex', 'deck'"), e.getMessage());
   }
 }

@@ -2,8 +2,6 @@ package dev.backprop.internal.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -47,28 +45,33 @@ final class VectorInference implements InferenceKernels {
     return wide + (out - wide + L - 1) / L * L;
   }
 
-  /** Float64 lanes for scaling, and float lanes of the same count to convert from and to. */
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Float> DF =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
   @Override
   public void scale(float[] x, int from, int rows, double[] offset, double[] scale, float[] out) {
     int d = offset.length;
     int n = D.length();
     // the float64 division per feature is the cost of a prediction's first step (tens of microseconds for 64 rows
-    // of 784 features as scalar code); IEEE division is exact per lane, so vectors keep its bits
+    // of 784 features as scalar code); IEEE division is exact per lane, so vectors keep its bits. The widening and
+    // narrowing stay scalar: a float vector of another shape than S's makes the JDK's shared vector code see two
+    // classes, after which C2 could box the tiles' accumulators in every step of p (ten times slower, by run)
+    double[] row = new double[d];
     for (int r = 0; r < rows; r++) {
       int xRow = (from + r) * d;
       int oRow = r * d;
+      for (int j = 0; j < d; j++) {
+        row[j] = x[xRow + j];
+      }
       int j = 0;
       for (; j <= d - n; j += n) {
-        DoubleVector v = (DoubleVector) FloatVector.fromArray(DF, x, xRow + j).convertShape(VectorOperators.F2D, D, 0);
-        v = v.sub(DoubleVector.fromArray(D, offset, j)).div(DoubleVector.fromArray(D, scale, j));
-        ((FloatVector) v.convertShape(VectorOperators.D2F, DF, 0)).intoArray(out, oRow + j);
+        DoubleVector.fromArray(D, row, j).sub(DoubleVector.fromArray(D, offset, j))
+            .div(DoubleVector.fromArray(D, scale, j)).intoArray(row, j);
       }
       for (; j < d; j++) {
-        out[oRow + j] = (float) ((x[xRow + j] - offset[j]) / scale[j]);
+        row[j] = (row[j] - offset[j]) / scale[j];
+      }
+      for (j = 0; j < d; j++) {
+        out[oRow + j] = (float) row[j];
       }
     }
   }
@@ -92,57 +95,68 @@ final class VectorInference implements InferenceKernels {
   private static void rows(PackedDense layer, float[] x, float[] z, int r0, int r1) {
     int in = layer.in;
     int out = layer.out;
+    // the tiles leave their sums here and merge() places them: a vector handed to a method C2 did not inline is
+    // boxed, and C2's inlining of a tile depends on what it compiled first, so no vector crosses a call
+    float[] tile = new float[ROWS * WIDE];
     for (int j0 = 0; j0 < out; j0 += width(j0, out)) {
-      boolean wide = width(j0, out) == WIDE;
-      int cols = Math.min(L, out - j0);
+      int width = width(j0, out);
+      int cols = Math.min(width, out - j0);
       int base = j0 * in;
       for (int r = r0; r < r1; ) {
-        boolean four = r1 - r >= ROWS;
+        int rows = r1 - r >= ROWS ? ROWS : 1;
         for (int p0 = 0; p0 < in; p0 += KC) {
           int kc = Math.min(KC, in - p0);
-          Epilogue e = new Epilogue(z, r * out + j0, out, layer.bias, j0, p0 == 0, p0 + kc >= in);
-          if (wide && four) {
-            tile4x4(x, r * in + p0, in, layer.weights, base + p0 * WIDE, kc, e);
-          } else if (wide) {
-            tile1x4(x, r * in + p0, layer.weights, base + p0 * WIDE, kc, e);
-          } else if (four) {
-            tile4x1(x, r * in + p0, in, layer.weights, base + p0 * L, kc, e, cols);
+          if (width == WIDE && rows == ROWS) {
+            tile4x4(x, r * in + p0, in, layer.weights, base + p0 * WIDE, kc, tile);
+          } else if (width == WIDE) {
+            tile1x4(x, r * in + p0, layer.weights, base + p0 * WIDE, kc, tile);
+          } else if (rows == ROWS) {
+            tile4x1(x, r * in + p0, in, layer.weights, base + p0 * L, kc, tile);
           } else {
-            tile1x1(x, r * in + p0, layer.weights, base + p0 * L, kc, e, cols);
+            tile1x1(x, r * in + p0, layer.weights, base + p0 * L, kc, tile);
           }
+          merge(tile, width, z, r, rows, out, j0, cols, p0 == 0, p0 + kc >= in ? layer.bias : null);
         }
-        r += four ? ROWS : 1;
+        r += rows;
       }
     }
   }
 
   /**
-   * Where a tile's sums go: z = s on the first block of p, z = s + z after it, plus the bias after the last, the
-   * order of {@code VectorMicroKernels.merge}.
+   * z = s on the first block of p, z = s + z after it, plus the bias after the last (bias non-null), for the valid
+   * rows x cols of a tile whose rows are width apart: the order of {@code VectorMicroKernels.merge}.
    */
-  private record Epilogue(float[] z, int off, int ldz, float[] bias, int j0, boolean first, boolean last) {
-    void put(FloatVector s, int row, int q, int valid) {
-      int at = off + row * ldz + q;
-      if (valid == L) {
-        FloatVector v = first ? s : s.add(FloatVector.fromArray(S, z, at));
-        if (last) {
-          v = v.add(FloatVector.fromArray(S, bias, j0 + q));
+  private static void merge(float[] tile, int width, float[] z, int r, int rows, int ldz, int j0, int cols,
+      boolean first, float[] bias) {
+    for (int i = 0; i < rows; i++) {
+      int at = (r + i) * ldz + j0;
+      for (int q = 0; q < cols; q += L) {
+        FloatVector v = FloatVector.fromArray(S, tile, i * width + q);
+        if (q + L <= cols) {
+          if (!first) {
+            v = v.add(FloatVector.fromArray(S, z, at + q));
+          }
+          if (bias != null) {
+            v = v.add(FloatVector.fromArray(S, bias, j0 + q));
+          }
+          v.intoArray(z, at + q);
+        } else {
+          for (int k = 0; k < cols - q; k++) {
+            float s = tile[i * width + q + k];
+            if (!first) {
+              s += z[at + q + k];
+            }
+            if (bias != null) {
+              s += bias[j0 + q + k];
+            }
+            z[at + q + k] = s;
+          }
         }
-        v.intoArray(z, at);
-        return;
-      }
-      float[] lanes = s.toArray();
-      for (int i = 0; i < valid; i++) {
-        float v = first ? lanes[i] : lanes[i] + z[at + i];
-        if (last) {
-          v += bias[j0 + q + i];
-        }
-        z[at + i] = v;
       }
     }
   }
 
-  private static void tile4x4(float[] x, int xOff, int ldx, float[] w, int wOff, int kc, Epilogue e) {
+  private static void tile4x4(float[] x, int xOff, int ldx, float[] w, int wOff, int kc, float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
     FloatVector c03 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c12 = FloatVector.zero(S), c13 = FloatVector.zero(S), c20 = FloatVector.zero(S);
@@ -177,26 +191,26 @@ final class VectorInference implements InferenceKernels {
       c32 = a.fma(w2, c32);
       c33 = a.fma(w3, c33);
     }
-    e.put(c00, 0, 0, L);
-    e.put(c01, 0, L, L);
-    e.put(c02, 0, 2 * L, L);
-    e.put(c03, 0, 3 * L, L);
-    e.put(c10, 1, 0, L);
-    e.put(c11, 1, L, L);
-    e.put(c12, 1, 2 * L, L);
-    e.put(c13, 1, 3 * L, L);
-    e.put(c20, 2, 0, L);
-    e.put(c21, 2, L, L);
-    e.put(c22, 2, 2 * L, L);
-    e.put(c23, 2, 3 * L, L);
-    e.put(c30, 3, 0, L);
-    e.put(c31, 3, L, L);
-    e.put(c32, 3, 2 * L, L);
-    e.put(c33, 3, 3 * L, L);
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c02.intoArray(tile, 2 * L);
+    c03.intoArray(tile, 3 * L);
+    c10.intoArray(tile, WIDE);
+    c11.intoArray(tile, WIDE + L);
+    c12.intoArray(tile, WIDE + 2 * L);
+    c13.intoArray(tile, WIDE + 3 * L);
+    c20.intoArray(tile, 2 * WIDE);
+    c21.intoArray(tile, 2 * WIDE + L);
+    c22.intoArray(tile, 2 * WIDE + 2 * L);
+    c23.intoArray(tile, 2 * WIDE + 3 * L);
+    c30.intoArray(tile, 3 * WIDE);
+    c31.intoArray(tile, 3 * WIDE + L);
+    c32.intoArray(tile, 3 * WIDE + 2 * L);
+    c33.intoArray(tile, 3 * WIDE + 3 * L);
   }
 
   /** One row against a wide panel: the matrix-vector product of a single prediction. */
-  private static void tile1x4(float[] x, int xOff, float[] w, int wOff, int kc, Epilogue e) {
+  private static void tile1x4(float[] x, int xOff, float[] w, int wOff, int kc, float[] tile) {
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
     FloatVector c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
@@ -207,13 +221,14 @@ final class VectorInference implements InferenceKernels {
       c2 = a.fma(FloatVector.fromArray(S, w, wo + 2 * L), c2);
       c3 = a.fma(FloatVector.fromArray(S, w, wo + 3 * L), c3);
     }
-    e.put(c0, 0, 0, L);
-    e.put(c1, 0, L, L);
-    e.put(c2, 0, 2 * L, L);
-    e.put(c3, 0, 3 * L, L);
+    c0.intoArray(tile, 0);
+    c1.intoArray(tile, L);
+    c2.intoArray(tile, 2 * L);
+    c3.intoArray(tile, 3 * L);
   }
 
-  private static void tile4x1(float[] x, int xOff, int ldx, float[] w, int wOff, int kc, Epilogue e, int cols) {
+  /** Four rows against a one-vector panel; the tile's rows are L apart. */
+  private static void tile4x1(float[] x, int xOff, int ldx, float[] w, int wOff, int kc, float[] tile) {
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
     FloatVector c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
@@ -224,17 +239,17 @@ final class VectorInference implements InferenceKernels {
       c2 = FloatVector.broadcast(S, x[xo + 2 * ldx]).fma(b, c2);
       c3 = FloatVector.broadcast(S, x[xo + 3 * ldx]).fma(b, c3);
     }
-    e.put(c0, 0, 0, cols);
-    e.put(c1, 1, 0, cols);
-    e.put(c2, 2, 0, cols);
-    e.put(c3, 3, 0, cols);
+    c0.intoArray(tile, 0);
+    c1.intoArray(tile, L);
+    c2.intoArray(tile, 2 * L);
+    c3.intoArray(tile, 3 * L);
   }
 
-  private static void tile1x1(float[] x, int xOff, float[] w, int wOff, int kc, Epilogue e, int cols) {
+  private static void tile1x1(float[] x, int xOff, float[] w, int wOff, int kc, float[] tile) {
     FloatVector c0 = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
       c0 = FloatVector.broadcast(S, x[xOff + p]).fma(FloatVector.fromArray(S, w, wOff + p * L), c0);
     }
-    e.put(c0, 0, 0, cols);
+    c0.intoArray(tile, 0);
   }
 }
