@@ -56,9 +56,8 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       Function<String, DataSources.Source> open, Runnable afterRead) {
     options.validate();
     Task task = options.task == null ? null : parseTask(options.task);
-    Phases.done("start");
     DataSources.Source source = open.apply(options.data);
-    Phases.done("read");
+    Timings.mark("file read");
     afterRead.run();
     Dataset all;
     Dataset test = null;
@@ -96,11 +95,11 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       } else {
         schema = TableSchema.fit(table, labelName, fitRows, schemaOptions);
       }
-      Phases.done("labels, split, schema");
+      Timings.mark("schema fitted (labels and split first)");
       if (parts != null) {
         // each part encoded straight into its own matrix, which is then scaled in place
         List<Matrix> x = schema.encode(table, List.of(fitRows, select(labels.rows(), parts.heldOut())));
-        Phases.done("encode");
+        Timings.mark("rows encoded");
         String name = table.source();
         table = null;  // no longer reachable from this frame while the parts are scaled
         Dataset train = TabularData.dataset(name, schema, x.get(0), labels, parts.train());
@@ -167,7 +166,7 @@ record PreparedData(Dataset train, Dataset test, ModelInfo info, DataSources.Sou
       train = normalization.apply(train);
       test = normalization.apply(test);
     }
-    Phases.done("scale");
+    Timings.mark("features scaled");
     return new PreparedData(train, test, info, source, split, schema, notes);
   }
 

@@ -353,9 +353,7 @@ final class TrainCommand implements Callable<Integer> {
       bar.interrupt();
     }
     target.fold(net);
-    Phases.done("train");
     Evaluation test = evaluate(net, loss, prepared.test(), history.epochs().isEmpty());
-    Phases.done("evaluate");
     Timings.mark("evaluated");
     double seconds = history.trainingSeconds();
     double samplesPerSecond = seconds > 0 ? (double) history.epochs().size() * train.size() / seconds : 0;
@@ -373,7 +371,6 @@ final class TrainCommand implements Callable<Integer> {
           info.provenance(), info.schema().withTarget(target.mean, target.scale));
     }
     ModelFile.save(new Model(net, loss, info), out);
-    Phases.done("save");
     Timings.mark("saved");
     if (report != null) {
       TrainingReport.Builder page = TrainingReport.builder().title("Training on " + data.data).network(net, loss)

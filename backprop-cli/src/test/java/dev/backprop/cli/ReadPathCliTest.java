@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A CSV file through train as the reading benchmark runs it (no epoch, only the evaluation of the initial network):
  * the evaluation's figures do not depend on the threads it ran on, the process's compute threads are left as they
- * were, and the phases' times are printed when asked and only then.
+ * were, and the timings name the table's phases when asked, and are silent otherwise.
  */
 class ReadPathCliTest {
   @TempDir Path dir;
@@ -61,7 +61,7 @@ class ReadPathCliTest {
         assertEquals(0, run.code, run.toString());
         assertTrue(run.out.startsWith("test accuracy "), run.out);
         results.add(run.out.substring(0, run.out.indexOf(" after ")));
-        assertFalse(run.err.contains("phase "), "no phase times unless asked: " + run.err);
+        assertFalse(run.err.contains("timings"), "no timings unless asked: " + run.err);
         if (threads == null) {
           assertEquals(set, Compute.threads(), "the evaluation gave the compute threads back");
         }
@@ -74,19 +74,20 @@ class ReadPathCliTest {
   }
 
   @Test
-  void phaseTimesArePrintedWhenAsked() throws Exception {
+  void theTimingsNameTheTablesPhases() throws Exception {
     Path csv = table();
-    List<String> command = ChildCli.command("train", "--data", csv.toString(), "--label", "label", "--epochs", "1",
-        "--quiet", "--out", dir.resolve("m.safetensors").toString());
-    command.add(1, "-D" + Phases.PROPERTY + "=true");
-    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+    Process p = new ProcessBuilder(ChildCli.command(List.of("-D" + Timings.PROPERTY + "=true"), "train", "--data",
+        csv.toString(), "--label", "label", "--epochs", "1", "--quiet", "--out", dir.resolve("m.safetensors")
+        .toString())).start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child ended");
     assertEquals(0, p.exitValue(), err);
-    for (String phase : List.of("start", "read", "labels, split, schema", "encode", "scale", "train", "evaluate",
-        "save")) {
-      assertTrue(err.lines().anyMatch(l -> l.matches("phase " + java.util.regex.Pattern.quote(phase)
-          + " +[0-9.]+ s wall +[0-9.]+ s cpu, heap .*")), phase + " in:\n" + err);
-    }
+    List<String> names = err.lines().filter(l -> l.matches("timings: +[0-9.]+ +\\+[0-9.]+ +.*"))
+        .map(l -> l.replaceAll("timings: +[0-9.]+ +\\+[0-9.]+ +", "")).toList();
+    int at = names.indexOf("command line read");
+    assertTrue(at >= 0, err);
+    assertEquals(List.of("file read", "schema fitted (labels and split first)", "rows encoded", "features scaled"),
+        names.subList(at + 1, at + 5), err);
+    assertTrue(names.get(at + 5).startsWith("data read"), err);
   }
 }

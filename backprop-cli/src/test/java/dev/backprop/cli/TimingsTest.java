@@ -45,8 +45,9 @@ class TimingsTest {
         names.add(m.group(3).replaceAll(",.*| \\(.*", ""));
       }
     }
-    assertEquals(List.of("main", "command line read", "data read", "training starts", "epoch 1", "epoch 2",
-        "evaluated", "saved", "reported"), names, () -> read(err));
+    assertEquals(List.of("main", "command line read", "file read", "schema fitted", "rows encoded", "features scaled",
+        "data read", "training starts", "epoch 1", "epoch 2", "evaluated", "saved", "reported"), names,
+        () -> read(err));
     Matcher tenths = Pattern.compile("the first epoch's batches in tenths, seconds: ((?:[0-9.]+ ){10})\\((\\d+) "
         + "batches").matcher(read(err));
     assertTrue(tenths.find(), () -> read(err));

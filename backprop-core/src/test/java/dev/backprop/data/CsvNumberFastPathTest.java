@@ -85,7 +85,8 @@ class CsvNumberFastPathTest {
         double expected = CsvNumbers.parse(t, 0, t.length);
         float f = (float) expected;
         if (!Double.isNaN(expected)) {
-          assertEquals(Double.doubleToRawLongBits(Double.parseDouble(text)), Double.doubleToRawLongBits(expected), text);
+          assertEquals(Double.doubleToRawLongBits(Double.parseDouble(text)), Double.doubleToRawLongBits(expected),
+              text);
         }
         assertEquals(Float.isFinite(f), table.isNumber(r, c), text);
         if (Float.isFinite(f)) {

@@ -153,7 +153,8 @@ class NormalizationAndSplitsTest {
           offset = min;
           scale = max - min > 1e-12 ? max - min : 1.0;
         }
-        assertEquals(Double.doubleToRawLongBits(offset), Double.doubleToRawLongBits(fitted.offset()[j]), kind + " " + j);
+        assertEquals(Double.doubleToRawLongBits(offset), Double.doubleToRawLongBits(fitted.offset()[j]),
+            kind + " " + j);
         assertEquals(Double.doubleToRawLongBits(scale), Double.doubleToRawLongBits(fitted.scale()[j]), kind + " " + j);
       }
     }

@@ -47,8 +47,8 @@ class TableReadPathTest {
           : Double.toString(random.nextDouble(0, 1));
       String label = i % 89 == 0 ? "" : List.of("a", "b", "c").get(random.nextInt(3));
       s.append(num).append(',').append(random.nextInt(31)).append(',').append(cat).append(',')
-          .append(random.nextInt(2) == 0 ? "yes" : "no").append(',').append(many).append(',').append(mixed).append(",id")
-          .append(i)
+          .append(random.nextInt(2) == 0 ? "yes" : "no").append(',').append(many).append(',').append(mixed)
+          .append(",id").append(i)
           .append(",k,").append(label).append(i % 3 == 0 ? "\r\n" : "\n");
     }
     byte[] bytes = s.toString().getBytes(StandardCharsets.UTF_8);
