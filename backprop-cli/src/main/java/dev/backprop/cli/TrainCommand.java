@@ -235,8 +235,10 @@ final class TrainCommand implements Callable<Integer> {
       dev.backprop.spark.SparkCluster cluster) throws IOException {
     PreparedData prepared;
     Model initial;
-    // the JIT compiles the training code on small shapes while the data is read, instead of in the first epoch
-    try (Warmup warmup = startWarmup(config)) {
+    // the JIT compiles the training code on small shapes while the data is read, instead of in the first epoch; the
+    // launcher has the kernels compiled in the foreground, so the warm-up is not waited for (Warmup.stop)
+    Warmup warmup = startWarmup(config);
+    try {
       initial = init == null ? null : ModelFile.load(init);
       prepared = PreparedData.prepare(data, initial, init, seed, name -> {
         if (!SparkOption.isParquet(name)) {
@@ -251,6 +253,10 @@ final class TrainCommand implements Callable<Integer> {
         Timings.mark("data read, while the warm-up trained " + warmup.batches() + " batches");
       } else {
         Timings.mark("data read, no warm-up");
+      }
+    } finally {
+      if (warmup != null) {
+        warmup.stop();
       }
     }
     // digits and IDX images keep the fixed recipe (10 epochs of 64 rows); tables get defaults fitted to their size

@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  *
  * <p>Nothing of the warm-up reaches the real run: it trains its own network on its own data, and the kernels'
  * results depend on the shapes alone. {@link #close()} stops it after its batch in progress and waits for it: call it
- * before training, so that the two do not compete for the cores.
+ * before training, so that the two do not compete for the cores ({@link #stop()} does not wait, for a JVM that compiles
+ * the kernels in the foreground).
  *
  * <pre>{@code
  * try (Warmup warmup = Warmup.start(smallNetworkOfTheSameKinds, loss, config, Duration.ofSeconds(5))) {
@@ -77,6 +78,17 @@ public final class Warmup implements AutoCloseable {
   /** The batches trained so far. */
   public long batches() {
     return batches;
+  }
+
+  /**
+   * Asks the warm-up to end after its batch in progress and returns at once; its thread ends by itself. For a JVM that
+   * compiles the kernels in the foreground ({@code -XX:CompileCommand=BackgroundCompilation,
+   * dev.backprop.internal.kernel.*::*,false}, as the launcher does): there the batch in progress may be waiting for
+   * the compiler, whose work the caller's own training needs next anyway, so waiting for it only delays the start.
+   */
+  public void stop() {
+    stopped = true;
+    trainer.requestStop();
   }
 
   /** Stops the warm-up after its batch in progress and waits for its thread to end. */

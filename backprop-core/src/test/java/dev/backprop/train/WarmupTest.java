@@ -38,6 +38,21 @@ class WarmupTest {
   }
 
   @Test
+  void trainingBesideARunningWarmupGivesTheSameWeights() throws Exception {
+    // the command line stops the warm-up without waiting for it, so its last batch may run beside the training
+    Dataset data = ThreadCountTest.randomImages(300, SEED);
+    List<Matrix> plain = train(data);
+    Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofSeconds(60));
+    waitForBatches(warmup, 2);
+    List<Matrix> beside = train(data);
+    assertTrue(warmupThreadAlive(), "the warm-up ran all along");
+    warmup.close();
+    for (int i = 0; i < plain.size(); i++) {
+      assertEquals(plain.get(i), beside.get(i), "parameter " + i + " differs beside a warm-up");
+    }
+  }
+
+  @Test
   void productsBesideARunningWarmupAreUnchanged() throws Exception {
     // what the command line does while the warm-up runs: read and scale data, with products split between threads
     Matrix a = randomMatrix(300, 784, 1);
@@ -62,6 +77,27 @@ class WarmupTest {
     warmup.close();
     assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("backprop-warmup")),
         "no warm-up thread is left");
+  }
+
+  @Test
+  void stopReturnsAtOnceAndTheThreadEndsByItself() throws Exception {
+    // a deadline far beyond the wait below: only stop() can end it in time
+    Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofMinutes(10));
+    waitForBatches(warmup, 1);
+    warmup.stop();
+    long end = System.nanoTime() + 60_000_000_000L;
+    while (warmupThreadAlive() && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertFalse(warmupThreadAlive(), "the warm-up thread ended after stop()");
+    long after = warmup.batches();
+    Thread.sleep(300);
+    assertEquals(after, warmup.batches(), "no batch after the thread ended");
+    warmup.close();
+  }
+
+  private static boolean warmupThreadAlive() {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("backprop-warmup"));
   }
 
   private static void waitForBatches(Warmup warmup, long n) throws InterruptedException {
