@@ -415,8 +415,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * System property that turns the warm-up on or off ({@code -Dbackprop.warmup=true|false}). The launcher sets it
-   * with its early kernel compilation; when it is absent, the JVM's options are looked up for that compilation (about
-   * 25 ms of the first second, which the launcher's runs are spared).
+   * with its early kernel compilation; when it is absent, the JVM's options are looked up for that compilation, which
+   * loads the management classes in the first second of the run.
    */
   static final String WARMUP_PROPERTY = "backprop.warmup";
   /** Longest warm-up: on a slow machine the data may take long to read, and C2 has compiled the kernels by then. */
