@@ -438,6 +438,7 @@ final class TrainCommand implements Callable<Integer> {
    * make a network (the real build then says why).
    */
   private Warmup startWarmup(TrainingConfig config) {
+    EarlyWarmup.stop();
     String wanted = System.getProperty(WARMUP_PROPERTY);
     if ((epochsGiven != null && epochsGiven == 0) || network.dropout < 0 || network.dropout >= 1
         || !(wanted != null ? Boolean.parseBoolean(wanted) : kernelThresholdsLowered())) {
