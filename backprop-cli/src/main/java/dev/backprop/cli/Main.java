@@ -50,6 +50,8 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     Timings.mark("main");
+    // before the parser, which takes a good part of the first second: C2 can compile the kernels meanwhile
+    EarlyWarmup.startFor(args);
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -237,7 +237,11 @@ final class TrainCommand implements Callable<Integer> {
     Model initial;
     // The JIT compiles the kernels on small shapes while the data is read and prepared, instead of in the first epoch.
     // Reading a CSV file takes every core, so there the warm-up starts once the file is read.
+    // The launcher has the kernels compiled in the foreground, so the warm-up is stopped without waiting for it.
     boolean csvFile = isCsvFile(data.data);
+    if (csvFile) {
+      EarlyWarmup.stop();
+    }
     TrainingConfig warmupConfig = config;
     Warmup[] warmup = {csvFile ? null : startWarmup(warmupConfig)};
     try {
@@ -262,7 +266,7 @@ final class TrainCommand implements Callable<Integer> {
       }
     } finally {
       if (warmup[0] != null) {
-        warmup[0].close();
+        warmup[0].stop();
       }
     }
     // digits and IDX images keep the fixed recipe (10 epochs of 64 rows); tables get defaults fitted to their size
@@ -440,8 +444,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * System property that turns the warm-up on or off ({@code -Dbackprop.warmup=true|false}). The launcher sets it
-   * with its early kernel compilation; when it is absent, the JVM's options are looked up for that compilation (about
-   * 25 ms of the first second, which the launcher's runs are spared).
+   * with its early kernel compilation; when it is absent, the JVM's options are looked up for that compilation, which
+   * loads the management classes in the first second of the run.
    */
   static final String WARMUP_PROPERTY = "backprop.warmup";
   /** Longest warm-up: on a slow machine the data may take long to read, and C2 has compiled the kernels by then. */
@@ -472,6 +476,7 @@ final class TrainCommand implements Callable<Integer> {
    * make a network (the real build then says why).
    */
   private Warmup startWarmup(TrainingConfig config) {
+    EarlyWarmup.stop();
     String wanted = System.getProperty(WARMUP_PROPERTY);
     if ((epochsGiven != null && epochsGiven == 0) || network.dropout < 0 || network.dropout >= 1
         || !(wanted != null ? Boolean.parseBoolean(wanted) : kernelThresholdsLowered())) {

@@ -295,7 +295,6 @@ public final class Trainer {
     final Batches batches;
     final ShardExecutor executor;
     final String signature;
-    final String legacySignature;
     final History history = new History();
     final EarlyStopping early = new EarlyStopping(config.patience(), config.minDelta());
     int epoch;
@@ -328,12 +327,14 @@ public final class Trainer {
         this.executor = (executors == null ? ShardExecutor.local() : executors).open(config, loss, network, train);
       }
       this.signature = signature(config, network, loss, train, validation);
-      this.legacySignature = legacySignature(config, network, loss, train, validation);
     }
 
     /** Takes over a checkpoint's weights, optimizer state, history and counters, after checking it fits. */
     void resume(TrainingState state) {
-      String mismatch = Resume.mismatch(state.signature(), signature, legacySignature);
+      // the older form only here: it prints the configuration's records, and a record's first toString builds method
+      // handles, whose classes kept C2 busy in the first second of every run (docs/PERFORMANCE.md)
+      String mismatch = Resume.mismatch(state.signature(), signature,
+          legacySignature(config, network, loss, train, validation));
       if (mismatch != null) {
         throw new IncompatibleCheckpointException("the checkpoint belongs to another run: " + mismatch, true);
       }

@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  *
  * <p>Nothing of the warm-up reaches the real run: it trains its own network on its own data, and the kernels'
  * results depend on the shapes alone. {@link #close()} stops it after its batch in progress and waits for it: call it
- * before training, so that the two do not compete for the cores.
+ * before training, so that the two do not compete for the cores ({@link #stop()} does not wait, for a JVM that compiles
+ * the kernels in the foreground).
  *
  * <pre>{@code
  * try (Warmup warmup = Warmup.start(smallNetworkOfTheSameKinds, loss, config, Duration.ofSeconds(5))) {
@@ -43,7 +44,7 @@ public final class Warmup implements AutoCloseable {
   private volatile boolean stopped;
   private volatile long batches;
 
-  private Warmup(Network network, Loss loss, TrainingConfig config, Duration max) {
+  private Warmup(Network network, Loss loss, TrainingConfig config, Duration max, boolean endWhenCompiled) {
     // epochs without end: the warm-up ends on close(), after max, or once its batches run compiled
     TrainingConfig endless = config.withEpochs(Integer.MAX_VALUE).withPatience(0);
     Dataset data = randomData(network, config.batchSize());
@@ -54,7 +55,7 @@ public final class Warmup implements AutoCloseable {
       @Override
       public void onBatchEnd(int epoch, int batch, int batchesPerEpoch, double loss) {
         batches++;
-        if (stopped || compiled.batchEnded() || System.nanoTime() - deadline > 0) {
+        if (stopped || compiled.batchEnded() && endWhenCompiled || System.nanoTime() - deadline > 0) {
           trainer.requestStop();
         } else {
           compiled.pause(batches);
@@ -124,7 +125,12 @@ public final class Warmup implements AutoCloseable {
     Objects.requireNonNull(loss, "loss");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(max, "max");
-    Warmup w = new Warmup(network, loss, config, max);
+    return start(network, loss, config, max, true);
+  }
+
+  /** As {@link #start}; with {@code endWhenCompiled} false it runs until stopped or {@code max} (for tests). */
+  static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max, boolean endWhenCompiled) {
+    Warmup w = new Warmup(network, loss, config, max, endWhenCompiled);
     w.thread.start();
     return w;
   }
@@ -132,6 +138,17 @@ public final class Warmup implements AutoCloseable {
   /** The batches trained so far. */
   public long batches() {
     return batches;
+  }
+
+  /**
+   * Asks the warm-up to end after its batch in progress and returns at once; its thread ends by itself. For a JVM that
+   * compiles the kernels in the foreground ({@code -XX:CompileCommand=BackgroundCompilation,
+   * dev.backprop.internal.kernel.*::*,false}, as the launcher does): there the batch in progress may be waiting for
+   * the compiler, whose work the caller's own training needs next anyway, so waiting for it only delays the start.
+   */
+  public void stop() {
+    stopped = true;
+    trainer.requestStop();
   }
 
   /** Stops the warm-up after its batch in progress and waits for its thread to end. */

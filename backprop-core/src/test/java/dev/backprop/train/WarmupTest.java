@@ -39,12 +39,28 @@ class WarmupTest {
   }
 
   @Test
+  void trainingBesideARunningWarmupGivesTheSameWeights() throws Exception {
+    // the command line stops the warm-up without waiting for it, so its last batch may run beside the training
+    Dataset data = ThreadCountTest.randomImages(300, SEED);
+    List<Matrix> plain = train(data);
+    // one that does not end by itself once compiled, so that it surely runs beside the whole training
+    Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofSeconds(60), false);
+    waitForBatches(warmup, 2);
+    List<Matrix> beside = train(data);
+    assertTrue(warmupThreadAlive(), "the warm-up ran all along");
+    warmup.close();
+    for (int i = 0; i < plain.size(); i++) {
+      assertEquals(plain.get(i), beside.get(i), "parameter " + i + " differs beside a warm-up");
+    }
+  }
+
+  @Test
   void productsBesideARunningWarmupAreUnchanged() throws Exception {
     // what the command line does while the warm-up runs: read and scale data, with products split between threads
     Matrix a = randomMatrix(300, 784, 1);
     Matrix b = randomMatrix(784, 256, 2);
     Matrix alone = MatrixOps.matmul(a, b, Matrix.zeros(300, 256));
-    try (Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofSeconds(30))) {
+    try (Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofSeconds(30), false)) {
       waitForBatches(warmup, 1);
       for (int i = 0; i < 20; i++) {
         assertEquals(alone, MatrixOps.matmul(a, b, Matrix.zeros(300, 256)), "product " + i + " beside the warm-up");
@@ -83,6 +99,23 @@ class WarmupTest {
     }
     assertFalse(warmupThreadAlive(), "the warm-up ended before its deadline");
     assertTrue(warmup.batches() >= Warmup.COMPILED_BATCHES, "batches: " + warmup.batches());
+    warmup.close();
+  }
+
+  @Test
+  void stopReturnsAtOnceAndTheThreadEndsByItself() throws Exception {
+    // a deadline far beyond the wait below, and no end once compiled: only stop() can end it in time
+    Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofMinutes(10), false);
+    waitForBatches(warmup, 1);
+    warmup.stop();
+    long end = System.nanoTime() + 60_000_000_000L;
+    while (warmupThreadAlive() && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertFalse(warmupThreadAlive(), "the warm-up thread ended after stop()");
+    long after = warmup.batches();
+    Thread.sleep(300);
+    assertEquals(after, warmup.batches(), "no batch after the thread ended");
     warmup.close();
   }
 
