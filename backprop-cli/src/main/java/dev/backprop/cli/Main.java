@@ -6,6 +6,7 @@ import dev.backprop.Version;
 import dev.backprop.train.DivergenceException;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,20 +19,7 @@ import picocli.CommandLine.Command;
     name = "backprop",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
-    description = "Trains neural networks by backpropagation.",
-    subcommands = {
-      TrainCommand.class,
-      EvalCommand.class,
-      PredictCommand.class,
-      GradcheckCommand.class,
-      ExplainCommand.class,
-      SummaryCommand.class,
-      ReportCommand.class,
-      ExportCommand.class,
-      BenchCommand.class,
-      ServeCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Trains neural networks by backpropagation.")
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int INTERNAL_ERROR = 1;
@@ -55,9 +43,61 @@ public final class Main implements Runnable {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
+  /** The commands, in the order of the help's list. */
+  static final List<String> COMMANDS = List.of("train", "eval", "predict", "gradcheck", "explain", "summary", "report",
+      "export", "bench", "serve");
+
   /** Runs the command line with the given streams and returns the exit code (for tests). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return execute(new CommandLine(new Main()), args, out, err);
+    String first = args.length > 0 ? args[0] : null;
+    return execute(commandLine(first != null && COMMANDS.contains(first) ? first : null), args, out, err);
+  }
+
+  /**
+   * The command line with every command, or with only {@code only} when it names one: picocli reads a command's
+   * annotations when it is added, in the interpreter at the start of a run, so a run adds only the command it runs.
+   * Help, a mistyped command and no command at all get every command, for the list and the suggestions.
+   */
+  static CommandLine commandLine(String only) {
+    CommandLine cli = new CommandLine(new Main());
+    for (String name : COMMANDS) {
+      if (only == null || only.equals(name)) {
+        cli.addSubcommand(name, newCommand(name));
+      }
+    }
+    if (only == null) {
+      cli.addSubcommand("help", new CommandLine.HelpCommand());
+    }
+    return cli;
+  }
+
+  /** A new instance of the command {@code name} (a switch rather than constructor references, which the JVM would
+   * turn into generated classes at the start of every run). */
+  private static Object newCommand(String name) {
+    switch (name) {
+      case "train":
+        return new TrainCommand();
+      case "eval":
+        return new EvalCommand();
+      case "predict":
+        return new PredictCommand();
+      case "gradcheck":
+        return new GradcheckCommand();
+      case "explain":
+        return new ExplainCommand();
+      case "summary":
+        return new SummaryCommand();
+      case "report":
+        return new ReportCommand();
+      case "export":
+        return new ExportCommand();
+      case "bench":
+        return new BenchCommand();
+      case "serve":
+        return new ServeCommand();
+      default:
+        throw new IllegalArgumentException("no command " + name);
+    }
   }
 
   /** Runs {@code cli} (this command, or a test's variant of it) with every error reported by {@link #report}. */

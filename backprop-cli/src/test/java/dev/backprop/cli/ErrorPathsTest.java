@@ -171,6 +171,25 @@ class ErrorPathsTest {
   }
 
   @Test
+  void aRunAddsOnlyItsCommandYetHelpAndMistakesSeeThemAll() {
+    // a mistyped command is told apart from the others, and the help lists every one
+    assertCleanError(Cli.run("trian", "--epochs", "1"), 2, "'trian'", "did you mean train");
+    Cli help = Cli.run("--help");
+    assertEquals(0, help.code, help::toString);
+    for (String command : Main.COMMANDS) {
+      assertTrue(help.out.contains("  " + command + " "), command + " in\n" + help.out);
+    }
+    Cli helpEval = Cli.run("help", "eval");
+    assertEquals(0, helpEval.code, helpEval::toString);
+    assertTrue(helpEval.out.contains("Usage: backprop eval"), helpEval::toString);
+    Cli trainHelp = Cli.run("train", "--help");
+    assertEquals(0, trainHelp.code, trainHelp::toString);
+    assertTrue(trainHelp.out.contains("Usage: backprop train"), trainHelp::toString);
+    assertEquals(Main.COMMANDS.size(), Main.commandLine(null).getSubcommands().size() - 1, "every command and help");
+    assertEquals(java.util.Set.of("train"), Main.commandLine("train").getSubcommands().keySet());
+  }
+
+  @Test
   void tooFewRowsToHoldAnyOutIsAnInputError() throws IOException {
     Path csv = write("tiny.csv", "x,label\n1,a\n2,b\n");
     Cli r = Cli.run("train", "--data", csv.toString(), "--out", dir.resolve("m.safetensors").toString());

@@ -28,7 +28,7 @@ class ErrorReportTest {
   void aSettingTheLibraryRejectsIsAUsageErrorNamedByItsFlag() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new Main()).addSubcommand("reject", new Rejecting());
+    CommandLine cli = Main.commandLine(null).addSubcommand("reject", new Rejecting());
     int code = Main.execute(cli, new String[] {"reject"}, new PrintWriter(out, true), new PrintWriter(err, true));
     assertEquals(Main.USAGE_ERROR, code, err::toString);
     assertEquals("backprop: --lr must be a finite number > 0, got -0.5 (see --help)\n", err.toString());
@@ -51,7 +51,7 @@ class ErrorReportTest {
         Map.entry("normalization", "--normalize"), Map.entry("task", "--task"),
         Map.entry("checkpointEvery", "--checkpoint-every"));
     assertEquals(vocabulary, Flags.BY_SETTING);
-    CommandLine.Model.CommandSpec train = new CommandLine(new Main()).getSubcommands().get("train").getCommandSpec();
+    CommandLine.Model.CommandSpec train = Main.commandLine(null).getSubcommands().get("train").getCommandSpec();
     Flags.BY_SETTING.forEach((setting, flag) ->
         assertNotNull(train.findOption(flag), () -> setting + ": train has no flag " + flag));
   }
