@@ -36,9 +36,36 @@ final class Timings implements TrainingListener {
 
   private Timings() {
     originNanos = System.nanoTime();
-    // the process's start as the kernel gives it (to a clock tick), so that the JVM's own start-up is counted
-    Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+    // the launcher's start, or the process's as the kernel gives it (to a second or so), so that the JVM's own
+    // start-up is counted
+    Instant started = launched(System.getProperty(LAUNCHED_PROPERTY));
+    if (started == null) {
+      started = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+    }
     processSeconds = Duration.between(started, Instant.now()).toNanos() / 1e9;
+  }
+
+  /** The JVM option by which the launcher gives its start, in seconds since the epoch with microseconds. */
+  static final String LAUNCHED_PROPERTY = "backprop.launched";
+
+  /** The instant of a value of {@link #LAUNCHED_PROPERTY} ({@code 1796685463.557140}, or with a comma), or null. */
+  static Instant launched(String value) {
+    if (value == null) {
+      return null;
+    }
+    String[] parts = value.trim().split("[.,]");
+    try {
+      long seconds = Long.parseLong(parts[0]);
+      long nanos = 0;
+      if (parts.length == 2 && parts[1].length() <= 9) {
+        nanos = Long.parseLong(parts[1]) * (long) Math.pow(10, 9 - parts[1].length());
+      } else if (parts.length != 1) {
+        return null;
+      }
+      return seconds > 0 ? Instant.ofEpochSecond(seconds, nanos) : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** The timings when {@code -Dbackprop.timings=true}, else null. */

@@ -21,6 +21,39 @@ class TimingsTest {
   @TempDir Path dir;
 
   @Test
+  void theLaunchersStartIsReadToTheMicrosecond() {
+    assertEquals(java.time.Instant.ofEpochSecond(1796685463L, 557140000L), Timings.launched("1796685463.557140"));
+    assertEquals(java.time.Instant.ofEpochSecond(1796685463L, 557140000L), Timings.launched("1796685463,557140"));
+    assertEquals(java.time.Instant.ofEpochSecond(1796685463L), Timings.launched("1796685463"));
+    for (String bad : new String[] {null, "", "soon", "1.2.3", "-5", "12.x", "1.1234567890"}) {
+      assertEquals(null, Timings.launched(bad), String.valueOf(bad));
+    }
+  }
+
+  @Test
+  void aGivenStartIsWhereTheSecondsCountFrom() throws Exception {
+    // a start given as 30 s ago: the first mark is then 30 s or more after it, which the kernel's start would not give
+    double ago = 30;
+    long now = System.currentTimeMillis();
+    String launched = (now / 1000 - (long) ago) + "." + String.format("%03d000", now % 1000);
+    Path err = dir.resolve("given.txt");
+    Process p = new ProcessBuilder(ChildCli.command(List.of("-Dbackprop.timings=true",
+        "-Dbackprop.launched=" + launched), "train", "--epochs", "1", "--out", dir.resolve("g.safetensors").toString()))
+        .redirectOutput(dir.resolve("given-out.txt").toFile()).redirectError(err.toFile()).start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run ended");
+    assertEquals(0, p.exitValue(), () -> read(err));
+    Double first = null;
+    for (String line : read(err).split("\n")) {
+      Matcher m = PHASE.matcher(line);
+      if (m.matches()) {
+        first = Double.parseDouble(m.group(1));
+        break;
+      }
+    }
+    assertTrue(first != null && first >= ago && first < ago + 60, "the first mark: " + first + "\n" + read(err));
+  }
+
+  @Test
   void aTrainProcessListsItsPhasesInOrderOnStderr() throws Exception {
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
