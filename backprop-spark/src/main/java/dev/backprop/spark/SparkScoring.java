@@ -23,7 +23,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -32,7 +34,9 @@ import org.apache.spark.sql.types.StructType;
  * broadcast once and loaded once per executor JVM. A model trained on a table (with its schema: categorical columns,
  * gaps) reads the table's raw columns by name, as {@link Model#predictRows} does: text, numbers and booleans, a null
  * being a missing value and an unseen category no error. Any other model reads the columns named by its
- * {@code featureNames} (any numeric type), as {@link Model#predict} reads them (float32, before scaling). The
+ * {@code featureNames} (any numeric type), as {@link Model#predict} reads them (float32, before scaling), or, for a
+ * model trained on one array column ({@link SparkTraining#onArray}: features {@code v[0]}, {@code v[1]}...), that
+ * column when the data has it. The
  * result has the input's columns and then, for a classifier, {@code prediction} (the most probable class) and
  * {@code probability_<class>} for each class; for a regression, {@code prediction} (or {@code prediction_<i>} for
  * several targets). A row with a null feature is an error naming the column.
@@ -67,6 +71,11 @@ public final class SparkScoring {
         missing.add(names.get(j));
       }
     }
+    // a model trained on one array column (SparkTraining.onArray) names its features v[0], v[1]...: read that column
+    int arrayColumn = table == null && !missing.isEmpty() ? arrayColumn(names, rows.schema()) : -1;
+    if (arrayColumn >= 0) {
+      missing.clear();
+    }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("the data has no column " + String.join(", ", missing.stream()
           .map(n -> "'" + n + "'").toList()) + (missing.size() == 1 ? ", a column" : ", columns") + " the model reads");
@@ -87,8 +96,31 @@ public final class SparkScoring {
     // what the tasks capture must serialise: the names, not the schema
     List<String> header = table == null ? null : new ArrayList<>(names);
     JavaRDD<Row> scored = rows.javaRDD().mapPartitions(
-        (Iterator<Row> it) -> new Scorer(loaded(id, file), header, columns, classifier, classes, it), true);
+        (Iterator<Row> it) -> new Scorer(loaded(id, file), header, columns, arrayColumn, classifier, classes, it), true);
     return spark.createDataFrame(scored, schema);
+  }
+
+  /**
+   * The index of the array column whose elements are the model's features when they are named {@code v[0]},
+   * {@code v[1]}... in order and the data has an array column {@code v} of numbers; else -1.
+   */
+  static int arrayColumn(List<String> names, StructType schema) {
+    if (names.isEmpty() || !names.get(0).endsWith("[0]")) {
+      return -1;
+    }
+    String base = names.get(0).substring(0, names.get(0).length() - "[0]".length());
+    for (int j = 0; j < names.size(); j++) {
+      if (!names.get(j).equals(base + "[" + j + "]")) {
+        return -1;
+      }
+    }
+    List<String> fields = List.of(schema.fieldNames());
+    int at = fields.indexOf(base);
+    if (at < 0 || !(schema.fields()[at].dataType() instanceof ArrayType array)
+        || !(array.elementType() instanceof NumericType)) {
+      return -1;
+    }
+    return at;
   }
 
   private static List<String> outputNames(Model model) {
@@ -130,6 +162,8 @@ public final class SparkScoring {
     /** The raw columns' names for a model with a table schema, else null (numeric features). */
     private final List<String> header;
     private final int[] columns;
+    /** The array column holding every feature, or -1 when they are columns of their own. */
+    private final int arrayColumn;
     private final boolean classifier;
     private final String[] classes;
     private final Iterator<Row> input;
@@ -137,11 +171,12 @@ public final class SparkScoring {
     private Matrix out;
     private int next;
 
-    Scorer(Model model, List<String> header, int[] columns, boolean classifier, String[] classes,
+    Scorer(Model model, List<String> header, int[] columns, int arrayColumn, boolean classifier, String[] classes,
         Iterator<Row> input) {
       this.model = model;
       this.header = header;
       this.columns = columns;
+      this.arrayColumn = arrayColumn;
       this.classifier = classifier;
       this.classes = classes;
       this.input = input;
@@ -175,6 +210,10 @@ public final class SparkScoring {
       Matrix x = Matrix.zeros(chunk.size(), columns.length);
       for (int i = 0; i < chunk.size(); i++) {
         Row r = chunk.get(i);
+        if (arrayColumn >= 0) {
+          readArray(r, x, i);
+          continue;
+        }
         for (int j = 0; j < columns.length; j++) {
           if (r.isNullAt(columns[j])) {
             throw new IllegalArgumentException("a row has no value in column '" + r.schema().fieldNames()[columns[j]]
@@ -185,6 +224,26 @@ public final class SparkScoring {
       }
       out = model.predict(x);
       return true;
+    }
+
+    /** Row {@code i} of {@code x} from the array column, which must hold one number per feature. */
+    private void readArray(Row r, Matrix x, int i) {
+      String name = r.schema().fieldNames()[arrayColumn];
+      if (r.isNullAt(arrayColumn)) {
+        throw new IllegalArgumentException("a row has no value in column '" + name + "'");
+      }
+      List<Object> values = r.getList(arrayColumn);
+      if (values.size() != columns.length) {
+        throw new IllegalArgumentException("column '" + name + "' has " + values.size() + " values in a row; the model "
+            + "reads " + columns.length);
+      }
+      for (int j = 0; j < columns.length; j++) {
+        Object v = values.get(j);
+        if (v == null) {
+          throw new IllegalArgumentException("a row has no value in column '" + name + "[" + j + "]'");
+        }
+        x.set(i, j, ((Number) v).doubleValue());
+      }
     }
 
     @Override

@@ -90,6 +90,67 @@ class SparkScoringTest {
     assertEquals(7, classes, "every class is predicted somewhere");
   }
 
+  /**
+   * A model trained on an array column (SparkTraining.onArray, features named v[0], v[1]...) scores that column, as
+   * Model.predict scores the same numbers; an array of the wrong length or with a null is an error naming the column.
+   */
+  @Test
+  void aModelTrainedOnAnArrayColumnScoresThatColumn(@TempDir Path dir) throws Exception {
+    StructType schema = new StructType().add("id", DataTypes.IntegerType)
+        .add("v", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.StringType);
+    Dataset data = SparkTrainingTest.data(600, 4);
+    List<Row> rows = new ArrayList<>();
+    Matrix x = data.features();
+    for (int i = 0; i < x.rows(); i++) {
+      List<Double> v = new ArrayList<>();
+      for (int j = 0; j < x.cols(); j++) {
+        v.add(x.get(i, j));
+      }
+      rows.add(RowFactory.create(i, v, data.classes().get(data.labels()[i])));
+    }
+    org.apache.spark.sql.Dataset<Row> df = spark.createDataFrame(rows, schema);
+    SparkTraining training = SparkTraining.onArray("v");
+    Dataset collected = training.collect(df);
+    assertEquals(List.of("v[0]", "v[1]", "v[2]", "v[3]"), collected.featureNames());
+    Network net = Network.builder(4).dense(8, Activations.tanh()).dense(collected.classes().size(),
+        Activations.softmax()).seed(4).build();
+    training.fit(df, net, new CrossEntropyLoss(), TrainingConfig.builder().epochs(2).batchSize(32).shards(2).build());
+    Model model = new Model(net, new CrossEntropyLoss(), new ModelInfo(Task.CLASSIFICATION, collected.featureNames(),
+        "label", collected.classes(), Normalization.none(4), Map.of()));
+    Path file = dir.resolve("array.safetensors");
+    ModelFile.save(model, file);
+
+    List<Row> scored = SparkScoring.score(df.repartition(2), file).collectAsList();
+    assertEquals(x.rows(), scored.size());
+    Matrix expected = ModelFile.load(file).predict(collected.features());
+    int k = collected.classes().size();
+    for (Row r : scored) {
+      int i = r.getInt(0);
+      for (int c = 0; c < k; c++) {
+        assertEquals(expected.get(i, c), r.getDouble(4 + c), "row " + i + " class " + c);
+      }
+    }
+
+    List<Row> bad = List.of(RowFactory.create(0, List.of(1.0, 2.0, 3.0), "a"));
+    Exception shortRow = assertThrows(Exception.class,
+        () -> SparkScoring.score(spark.createDataFrame(bad, schema), file).collectAsList());
+    assertTrue(messages(shortRow).contains("column 'v' has 3 values in a row; the model reads 4"), messages(shortRow));
+    List<Row> holes = new ArrayList<>();
+    holes.add(RowFactory.create(0, java.util.Arrays.asList(1.0, null, 3.0, 4.0), "a"));
+    Exception hole = assertThrows(Exception.class,
+        () -> SparkScoring.score(spark.createDataFrame(holes, schema), file).collectAsList());
+    assertTrue(messages(hole).contains("'v[1]'"), messages(hole));
+  }
+
+  /** The messages of {@code e} and its causes (Spark wraps a task's exception). */
+  private static String messages(Throwable e) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      all.append(t.getMessage()).append('\n');
+    }
+    return all.toString();
+  }
+
   @Test
   void aMissingFeatureColumnIsNamed(@TempDir Path dir) throws Exception {
     Network net = Network.builder(4).dense(3, Activations.softmax()).seed(1).build();
