@@ -95,8 +95,8 @@ public final class SparkScoring {
     String[] classes = model.info().classes().toArray(new String[0]);
     // what the tasks capture must serialise: the names, not the schema
     List<String> header = table == null ? null : new ArrayList<>(names);
-    JavaRDD<Row> scored = rows.javaRDD().mapPartitions(
-        (Iterator<Row> it) -> new Scorer(loaded(id, file), header, columns, arrayColumn, classifier, classes, it), true);
+    JavaRDD<Row> scored = rows.javaRDD().mapPartitions((Iterator<Row> it) ->
+        new Scorer(loaded(id, file), header, columns, arrayColumn, classifier, classes, it), true);
     return spark.createDataFrame(scored, schema);
   }
 
@@ -105,12 +105,13 @@ public final class SparkScoring {
    * {@code v[1]}... in order and the data has an array column {@code v} of numbers; else -1.
    */
   static int arrayColumn(List<String> names, StructType schema) {
-    if (names.isEmpty() || !names.get(0).endsWith("[0]")) {
+    String first = SparkTraining.elementName("", 0);
+    if (names.isEmpty() || !names.get(0).endsWith(first)) {
       return -1;
     }
-    String base = names.get(0).substring(0, names.get(0).length() - "[0]".length());
+    String base = names.get(0).substring(0, names.get(0).length() - first.length());
     for (int j = 0; j < names.size(); j++) {
-      if (!names.get(j).equals(base + "[" + j + "]")) {
+      if (!names.get(j).equals(SparkTraining.elementName(base, j))) {
         return -1;
       }
     }
@@ -240,7 +241,8 @@ public final class SparkScoring {
       for (int j = 0; j < columns.length; j++) {
         Object v = values.get(j);
         if (v == null) {
-          throw new IllegalArgumentException("a row has no value in column '" + name + "[" + j + "]'");
+          throw new IllegalArgumentException("a row has no value in column '" + SparkTraining.elementName(name, j)
+              + "'");
         }
         x.set(i, j, ((Number) v).doubleValue());
       }

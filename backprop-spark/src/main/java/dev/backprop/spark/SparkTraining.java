@@ -161,7 +161,7 @@ public final class SparkTraining {
     int d = arrayColumn == null ? names.size() : arrayLength(collected.get(0));
     if (arrayColumn != null) {
       for (int j = 0; j < d; j++) {
-        names.add(arrayColumn + "[" + j + "]");
+        names.add(elementName(arrayColumn, j));
       }
     }
     float[] x = new float[Math.multiplyExact(n, d)];
@@ -176,7 +176,7 @@ public final class SparkTraining {
               + " elements in row " + i + ", " + d + " in row 0");
         }
         for (int j = 0; j < d; j++) {
-          x[i * d + j] = feature(values.get(j), arrayColumn + "[" + j + "]", i);
+          x[i * d + j] = feature(values.get(j), elementName(arrayColumn, j), i);
         }
       } else {
         for (int j = 0; j < d; j++) {
@@ -266,5 +266,10 @@ public final class SparkTraining {
   /** A numeric class name: an integer without a fraction, as a CSV label is read. */
   private static String spell(float v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15f ? Long.toString((long) v) : Float.toString(v);
+  }
+
+  /** The feature name of element {@code j} of the array column {@code column}: {@code column[j]}. */
+  static String elementName(String column, int j) {
+    return column + "[" + j + "]";
   }
 }
