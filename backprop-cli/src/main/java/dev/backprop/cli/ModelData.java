@@ -6,10 +6,12 @@ import dev.backprop.data.Dataset;
 import dev.backprop.data.Splits;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelInfo;
+import dev.backprop.nn.Network;
 import dev.backprop.tensor.Matrix;
 import dev.backprop.data.CsvTable;
 import dev.backprop.data.TableSchema;
 import dev.backprop.data.TabularData;
+import dev.backprop.train.Warmup;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,8 +74,12 @@ final class ModelData {
    * column is not needed; columns are matched by name). Notices go to {@code err} when it is not null.
    */
   static Matrix rawFeatures(Model model, String spec, PrintWriter err) {
+    return rawFeatures(model, spec, DataSources.open(spec), err);
+  }
+
+  /** The same, from the already opened {@code source} of {@code spec}. */
+  static Matrix rawFeatures(Model model, String spec, DataSources.Source source, PrintWriter err) {
     ModelInfo info = model.info();
-    DataSources.Source source = DataSources.open(spec);
     Matrix x;
     if (source.format() == DataSources.Format.CSV) {
       TableSchema.Encoded encoded = info.encoder().encode(source.table());
@@ -85,6 +91,24 @@ final class ModelData {
       x = d.features();
     }
     return x;
+  }
+
+  /**
+   * A forward-only warm-up for {@code model}, to run while its data is encoded and scaled (once read: reading a
+   * table takes every core): a small network of the model's layer kinds, evaluated on random rows until the JIT has
+   * compiled its forward pass. Null when the warm-up is off (the launcher turns it on).
+   */
+  static Warmup warmup(Model model) {
+    if (!TrainCommand.warmupWanted()) {
+      return null;
+    }
+    Network.Builder b = Network.builder(40).seed(7);
+    List<Network.Block> blocks = model.network().blocks();
+    for (Network.Block block : blocks.subList(0, blocks.size() - 1)) {
+      b.dense(Math.max(1, Math.min(block.dense().outputSize(), 64)), block.activation());
+    }
+    Network small = b.dense(10, model.network().outputActivation()).build();
+    return Warmup.startInference(small, model.loss(), TrainCommand.WARMUP_MAX);
   }
 
   /** One line each: unknown categories, columns the model does not read, rows without a label. */

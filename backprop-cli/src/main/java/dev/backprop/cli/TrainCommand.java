@@ -449,13 +449,18 @@ final class TrainCommand implements Callable<Integer> {
    */
   static final String WARMUP_PROPERTY = "backprop.warmup";
   /** Longest warm-up: on a slow machine the data may take long to read, and C2 has compiled the kernels by then. */
-  private static final Duration WARMUP_MAX = Duration.ofSeconds(10);
+  static final Duration WARMUP_MAX = Duration.ofSeconds(10);
 
   /**
    * Whether the JVM compiles the kernels early (the launcher's {@code CompileThresholdScaling} for them). Without
    * it the warm-up measured slower: its small shapes stayed interpreted while the data loaded and only took cores
    * from the loading (docs/PERFORMANCE.md, "First epoch and start-up").
    */
+  static boolean warmupWanted() {
+    String wanted = System.getProperty(WARMUP_PROPERTY);
+    return wanted != null ? Boolean.parseBoolean(wanted) : kernelThresholdsLowered();
+  }
+
   private static boolean kernelThresholdsLowered() {
     return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .anyMatch(a -> a.startsWith("-XX:CompileCommand=CompileThresholdScaling,dev.backprop.internal.kernel"));
@@ -477,9 +482,7 @@ final class TrainCommand implements Callable<Integer> {
    */
   private Warmup startWarmup(TrainingConfig config) {
     EarlyWarmup.stop();
-    String wanted = System.getProperty(WARMUP_PROPERTY);
-    if ((epochsGiven != null && epochsGiven == 0) || network.dropout < 0 || network.dropout >= 1
-        || !(wanted != null ? Boolean.parseBoolean(wanted) : kernelThresholdsLowered())) {
+    if (network.dropout < 0 || network.dropout >= 1 || !warmupWanted()) {
       return null;
     }
     try {
@@ -494,7 +497,9 @@ final class TrainCommand implements Callable<Integer> {
         }
       }
       Network small = b.dense(10, Activations.byName(outputName)).build();
-      return Warmup.start(small, loss, config, WARMUP_MAX);
+      // with nothing to train the run only evaluates its network: a warm-up of the forward pass alone
+      return epochsGiven != null && epochsGiven == 0 ? Warmup.startInference(small, loss, WARMUP_MAX)
+          : Warmup.start(small, loss, config, WARMUP_MAX);
     } catch (RuntimeException e) {
       return null;
     }

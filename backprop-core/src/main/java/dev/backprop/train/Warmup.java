@@ -40,6 +40,7 @@ public final class Warmup implements AutoCloseable {
   static final long PAUSE_MILLIS = 20;
 
   private final Thread thread;
+  /** The training warm-up's trainer; null for a forward-only one. */
   private final Trainer trainer;
   private volatile boolean stopped;
   private volatile long batches;
@@ -49,8 +50,8 @@ public final class Warmup implements AutoCloseable {
     TrainingConfig endless = config.withEpochs(Integer.MAX_VALUE).withPatience(0);
     Dataset data = randomData(network, config.batchSize());
     long deadline = System.nanoTime() + max.toNanos();
-    Compiled compiled = new Compiled(network, config.batchSize() > 0 ? Math.min(data.size(), config.batchSize())
-        : data.size());
+    Compiled compiled = new Compiled(6 * network.parameterCount() * (config.batchSize() > 0
+        ? Math.min(data.size(), config.batchSize()) : data.size()));
     trainer = new Trainer(endless).addListener(new TrainingListener() {
       @Override
       public void onBatchEnd(int epoch, int batch, int batchesPerEpoch, double loss) {
@@ -62,31 +63,58 @@ public final class Warmup implements AutoCloseable {
         }
       }
     });
-    thread = new Thread(() -> {
+    thread = daemon(() -> {
       try {
         trainer.fit(network, loss, data, null);
       } catch (RuntimeException e) {
         // a warm-up that diverges (a huge learning rate) has compiled what it ran; the real run reports its own
       }
-    }, "backprop-warmup");
+    });
+  }
+
+  /** A forward-only warm-up: the network evaluated on its random rows, pass after pass. */
+  private Warmup(Network network, Loss loss, Duration max, boolean endWhenCompiled) {
+    Dataset data = randomData(network, 64);
+    long deadline = System.nanoTime() + max.toNanos();
+    Compiled compiled = new Compiled(2 * network.parameterCount() * data.size());
+    trainer = null;
+    thread = daemon(() -> {
+      try {
+        while (!stopped && System.nanoTime() - deadline < 0) {
+          Evaluation.of(network, loss, data);
+          batches++;
+          if (compiled.batchEnded() && endWhenCompiled) {
+            break;
+          }
+          compiled.pause(batches);
+        }
+      } catch (RuntimeException e) {
+        // the real run reports its own
+      }
+    });
+  }
+
+  private static Thread daemon(Runnable work) {
+    Thread thread = new Thread(work, "backprop-warmup");
     thread.setDaemon(true);
     // below the caller's threads: when the cores are few, reading the data comes first
     thread.setPriority(Thread.MIN_PRIORITY);
+    return thread;
   }
 
   /**
    * Tells from the time between batch ends when the batches run compiled: at a floating-point operation a
-   * nanosecond or more (each weight takes about six a row, forward and backward). Compiled, the kernels run ten to a
-   * hundred times faster than that; until the JIT's optimising compiler has compiled them, about a hundred times
-   * slower.
+   * nanosecond or more (each weight takes about six a row forward and backward, two forward only). Compiled, the
+   * kernels run ten to a hundred times faster than that; until the JIT's optimising compiler has compiled them, about
+   * a hundred times slower.
    */
   private static final class Compiled {
     private final long flopsPerBatch;
     private long last = System.nanoTime();
     private int inARow;
 
-    Compiled(Network network, int rows) {
-      flopsPerBatch = 6 * network.parameterCount() * rows;
+    Compiled(long flopsPerBatch) {
+      this.flopsPerBatch = flopsPerBatch;
     }
 
     /**
@@ -128,6 +156,25 @@ public final class Warmup implements AutoCloseable {
     return start(network, loss, config, max, true);
   }
 
+  /**
+   * Starts evaluating {@code network} under {@code loss} on random rows, forward only, for at most {@code max}, until
+   * its passes run compiled: for a caller that will evaluate or predict rather than train (its network, as for
+   * {@link #start}, one of its own of the same layer kinds).
+   */
+  public static Warmup startInference(Network network, Loss loss, Duration max) {
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(loss, "loss");
+    Objects.requireNonNull(max, "max");
+    return startInference(network, loss, max, true);
+  }
+
+  /** As {@link #startInference}; with {@code endWhenCompiled} false it runs until stopped or {@code max} (for tests). */
+  static Warmup startInference(Network network, Loss loss, Duration max, boolean endWhenCompiled) {
+    Warmup w = new Warmup(network, loss, max, endWhenCompiled);
+    w.thread.start();
+    return w;
+  }
+
   /** As {@link #start}; with {@code endWhenCompiled} false it runs until stopped or {@code max} (for tests). */
   static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max, boolean endWhenCompiled) {
     Warmup w = new Warmup(network, loss, config, max, endWhenCompiled);
@@ -135,7 +182,7 @@ public final class Warmup implements AutoCloseable {
     return w;
   }
 
-  /** The batches trained so far. */
+  /** The batches trained (or forward passes run) so far. */
   public long batches() {
     return batches;
   }
@@ -148,14 +195,15 @@ public final class Warmup implements AutoCloseable {
    */
   public void stop() {
     stopped = true;
-    trainer.requestStop();
+    if (trainer != null) {
+      trainer.requestStop();
+    }
   }
 
   /** Stops the warm-up after its batch in progress and waits for its thread to end. */
   @Override
   public void close() {
-    stopped = true;
-    trainer.requestStop();
+    stop();
     boolean interrupted = false;
     while (thread.isAlive()) {
       try {

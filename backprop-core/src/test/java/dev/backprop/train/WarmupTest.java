@@ -15,6 +15,7 @@ import dev.backprop.tensor.Matrix;
 import dev.backprop.tensor.MatrixOps;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +118,64 @@ class WarmupTest {
     Thread.sleep(300);
     assertEquals(after, warmup.batches(), "no batch after the thread ended");
     warmup.close();
+  }
+
+  @Test
+  void evaluationBesideAForwardOnlyWarmupIsUnchanged() throws Exception {
+    Dataset data = ThreadCountTest.randomImages(3000, SEED);
+    Network net = Network.builder(784).seed(SEED).dense(64, Activations.relu()).dense(10, Activations.softmax())
+        .build();
+    Evaluation alone = Evaluation.of(net, Workload.W2.loss(), data);
+    Warmup warmup = Warmup.startInference(small(), Workload.W2.loss(), Duration.ofSeconds(60), false);
+    waitForBatches(warmup, 2);
+    Evaluation beside = Evaluation.of(net, Workload.W2.loss(), data);
+    assertTrue(warmupThreadAlive(), "the warm-up ran all along");
+    warmup.close();
+    assertEquals(Double.doubleToLongBits(alone.loss()), Double.doubleToLongBits(beside.loss()), "the loss");
+    assertEquals(Double.doubleToLongBits(alone.accuracy()), Double.doubleToLongBits(beside.accuracy()), "accuracy");
+    assertTrue(Arrays.deepEquals(alone.classification().confusion(), beside.classification().confusion()),
+        "the confusion matrix");
+    assertFalse(warmupThreadAlive(), "close() ended it");
+  }
+
+  @Test
+  void aForwardOnlyWarmupEndsByItselfOnceCompiledAndStopsWhenAsked() throws Exception {
+    Network net = small();
+    List<String> names = new ArrayList<>();
+    for (int j = 0; j < 40; j++) {
+      names.add("x" + j);
+    }
+    List<String> classes = new ArrayList<>();
+    for (int c = 0; c < 10; c++) {
+      classes.add("c" + c);
+    }
+    int[] labels = new int[256];
+    Arrays.setAll(labels, i -> i % 10);
+    Dataset narrow = Dataset.classification("narrow", names, randomMatrix(256, 40, 3), classes, labels);
+    // the forward kernels compiled beforehand on the same shapes, so that its passes run compiled from the start
+    for (int i = 0; i < 3000; i++) {
+      Evaluation.of(net, Workload.W2.loss(), narrow);
+    }
+    Warmup warmup = Warmup.startInference(small(), Workload.W2.loss(), Duration.ofSeconds(60));
+    long end = System.nanoTime() + 50_000_000_000L;
+    while (warmupThreadAlive() && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertFalse(warmupThreadAlive(), "the warm-up ended before its deadline");
+    assertTrue(warmup.batches() >= Warmup.COMPILED_BATCHES, "passes: " + warmup.batches());
+    warmup.close();
+
+    Warmup endless = Warmup.startInference(small(), Workload.W2.loss(), Duration.ofMinutes(10), false);
+    waitForBatches(endless, 1);
+    endless.stop();
+    end = System.nanoTime() + 60_000_000_000L;
+    while (warmupThreadAlive() && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertFalse(warmupThreadAlive(), "the warm-up thread ended after stop()");
+    long after = endless.batches();
+    Thread.sleep(300);
+    assertEquals(after, endless.batches(), "no pass after the thread ended");
   }
 
   private static boolean warmupThreadAlive() {
