@@ -18,6 +18,13 @@ runs=(
   "soybean.csv Class accuracy"
   "pima.csv diabetes accuracy"
   "ozone.csv V4 r2"
+  "attrition.csv Attrition accuracy"
+  "chile.csv vote accuracy"
+  "hmda.csv deny accuracy"
+  "scat.csv Species accuracy"
+  "servo.csv Class r2"
+  "slid.csv wages r2"
+  "survey.csv Sex accuracy"
 )
 printf "%-20s %-12s %-8s %-24s %-24s %s\n" table label metric "scikit-learn (42,1,2)" "backprop (42,1,2)" "means"
 for run in "${runs[@]}"; do

@@ -1,5 +1,5 @@
 # Writes the public tables of the comparison as CSV (run: Rscript bench/tables/export.R, from Debian's R packages).
-suppressMessages({library(mlbench); library(modeldata)})
+suppressMessages({library(mlbench); library(modeldata); library(carData); library(MASS); library(AER)})
 out <- function(df, name) write.csv(df, name, row.names = FALSE, na = "NA")
 # penguins: Palmer Station penguins (palmerpenguins, CC0), copied as the package ships it
 file.copy("/usr/lib/R/site-library/palmerpenguins/extdata/penguins.csv", "penguins.csv", overwrite = TRUE)
@@ -10,3 +10,11 @@ data(credit_data); out(credit_data, "credit.csv")            # modeldata (MIT): 
 data(Soybean); out(Soybean, "soybean.csv")                   # mlbench: 683 rows, 35 coded categories, many gaps
 data(PimaIndiansDiabetes2); out(PimaIndiansDiabetes2, "pima.csv") # mlbench: zeros that meant "not measured" as gaps
 data(Ozone); out(Ozone, "ozone.csv")                         # mlbench: daily ozone (V4, integers), gaps, coded dates
+# added blind, as the test of the defaults as they stood: scored once, nothing changed after (see README.md)
+data(attrition, package = "modeldata"); out(attrition, "attrition.csv") # modeldata: IBM HR attrition, 1470 rows, categories
+data(Chile, package = "carData"); out(Chile, "chile.csv")          # carData (GPL-2+): 1988 Chile plebiscite poll, gaps
+data(HMDA, package = "AER"); out(HMDA, "hmda.csv")                # AER (GPL-2+): Boston mortgage denials, 2380 rows
+data(scat, package = "modeldata"); out(scat, "scat.csv")           # modeldata: carnivore scat, 110 rows, gaps
+data(Servo, package = "mlbench"); out(Servo, "servo.csv")          # mlbench: servo rise time (integers: regression)
+data(SLID, package = "carData"); out(SLID, "slid.csv")             # carData: Ontario 1994 wages, 7425 rows, gaps
+data(survey, package = "MASS"); out(survey, "survey.csv")          # MASS (GPL-2+): Adelaide student survey, gaps
