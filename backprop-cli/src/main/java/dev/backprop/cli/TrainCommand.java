@@ -477,8 +477,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * A warm-up for the flags' network: a small one of the same layer kinds (40 inputs, hidden layers of at most 64,
-   * 10 outputs), the same loss, optimiser and batch size; none when there is nothing to train or the flags do not
-   * make a network (the real build then says why).
+   * 10 outputs), the same loss, optimiser and batch size, forward only when there is nothing to train; none when the
+   * flags do not make a network (the real build then says why).
    */
   private Warmup startWarmup(TrainingConfig config) {
     EarlyWarmup.stop();
