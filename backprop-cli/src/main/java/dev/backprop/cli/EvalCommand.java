@@ -4,10 +4,7 @@ import dev.backprop.internal.io.Json;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
 import dev.backprop.metrics.ClassificationMetrics;
-import dev.backprop.data.DataSources;
-import dev.backprop.data.Dataset;
 import dev.backprop.train.Evaluation;
-import dev.backprop.train.Warmup;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -42,17 +39,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Model m = ModelFile.load(model);
-    DataSources.Source source = DataSources.open(data);
-    Warmup warmup = ModelData.warmup(m);
-    Dataset rows;
-    try {
-      rows = ModelData.labelled(m, data, source, spec.commandLine().getErr());
-    } finally {
-      if (warmup != null) {
-        warmup.stop();
-      }
-    }
-    Evaluation e = Evaluation.of(m.network(), m.loss(), rows);
+    Evaluation e = Evaluation.of(m.network(), m.loss(), ModelData.labelled(m, data, spec.commandLine().getErr()));
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {
       out.println(Json.writePretty(toJson(e)));

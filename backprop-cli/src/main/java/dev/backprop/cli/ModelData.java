@@ -31,8 +31,15 @@ final class ModelData {
     return labelled(model, spec, DataSources.open(spec), err);
   }
 
-  /** The same, from the already opened {@code source} of {@code spec}. */
+  /**
+   * The same, from the already opened {@code source} of {@code spec}, with the forward pass compiled meanwhile (see
+   * {@link #warmup}).
+   */
   static Dataset labelled(Model model, String spec, DataSources.Source source, PrintWriter err) {
+    return besideWarmup(ModelData::encodeLabelled, model, spec, source, err);
+  }
+
+  private static Dataset encodeLabelled(Model model, String spec, DataSources.Source source, PrintWriter err) {
     ModelInfo info = model.info();
     Dataset data;
     if (source.format() == DataSources.Format.CSV) {
@@ -77,8 +84,12 @@ final class ModelData {
     return rawFeatures(model, spec, DataSources.open(spec), err);
   }
 
-  /** The same, from the already opened {@code source} of {@code spec}. */
+  /** The same, from the already opened {@code source} of {@code spec}, with the forward pass compiled meanwhile. */
   static Matrix rawFeatures(Model model, String spec, DataSources.Source source, PrintWriter err) {
+    return besideWarmup(ModelData::encodeFeatures, model, spec, source, err);
+  }
+
+  private static Matrix encodeFeatures(Model model, String spec, DataSources.Source source, PrintWriter err) {
     ModelInfo info = model.info();
     Matrix x;
     if (source.format() == DataSources.Format.CSV) {
@@ -96,9 +107,10 @@ final class ModelData {
   /**
    * A forward-only warm-up for {@code model}, to run while its data is encoded and scaled (once read: reading a
    * table takes every core): a small network of the model's layer kinds, evaluated on random rows until the JIT has
-   * compiled its forward pass. Null when the warm-up is off (the launcher turns it on).
+   * compiled its forward pass. Null when the warm-up is off (the launcher turns it on). Stopped without waiting: the
+   * launcher compiles the kernels in the foreground, and the caller's forward pass needs them next anyway.
    */
-  static Warmup warmup(Model model) {
+  private static Warmup warmup(Model model) {
     if (!TrainCommand.warmupWanted()) {
       return null;
     }
@@ -109,6 +121,24 @@ final class ModelData {
     }
     Network small = b.dense(10, model.network().outputActivation()).build();
     return Warmup.startInference(small, model.loss(), TrainCommand.WARMUP_MAX);
+  }
+
+  /** How the rows of an opened source are read for a model. */
+  private interface Encoding<T> {
+    T encode(Model model, String spec, DataSources.Source source, PrintWriter err);
+  }
+
+  /** {@code encoding}'s result, with the model's forward pass compiled meanwhile by a {@link #warmup}. */
+  private static <T> T besideWarmup(Encoding<T> encoding, Model model, String spec, DataSources.Source source,
+      PrintWriter err) {
+    Warmup warmup = warmup(model);
+    try {
+      return encoding.encode(model, spec, source, err);
+    } finally {
+      if (warmup != null) {
+        warmup.stop();
+      }
+    }
   }
 
   /** One line each: unknown categories, columns the model does not read, rows without a label. */

@@ -4,9 +4,7 @@ import dev.backprop.data.Task;
 import dev.backprop.internal.io.AtomicFiles;
 import dev.backprop.io.Model;
 import dev.backprop.io.ModelFile;
-import dev.backprop.data.DataSources;
 import dev.backprop.train.Evaluation;
-import dev.backprop.train.Warmup;
 import dev.backprop.tensor.Matrix;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,18 +53,8 @@ final class PredictCommand implements Callable<Integer> {
       TrainCommand.checkOutput(out);
     }
     Model m = ModelFile.load(model);
-    DataSources.Source source = DataSources.open(data);
-    Warmup warmup = ModelData.warmup(m);
-    Matrix features;
-    try {
-      features = ModelData.rawFeatures(m, data, source, spec.commandLine().getErr());
-    } finally {
-      if (warmup != null) {
-        warmup.stop();
-      }
-    }
     // one entry for every caller: raw features in, class probabilities or target units out
-    Matrix outputs = m.predict(features);
+    Matrix outputs = m.predict(ModelData.rawFeatures(m, data, spec.commandLine().getErr()));
     String csv = toCsv(m, outputs);
     if (out == null) {
       spec.commandLine().getOut().print(csv);

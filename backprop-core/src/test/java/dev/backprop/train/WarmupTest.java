@@ -94,11 +94,7 @@ class WarmupTest {
     Network small = Network.builder(784).seed(SEED).dense(64, Activations.relu()).dense(64, Activations.relu())
         .dense(10, Activations.softmax()).build();
     Warmup warmup = Warmup.start(small, loss, config(), Duration.ofSeconds(60));
-    long end = System.nanoTime() + 50_000_000_000L;
-    while (warmupThreadAlive() && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
-    assertFalse(warmupThreadAlive(), "the warm-up ended before its deadline");
+    awaitWarmupThreadEnd(50, "the warm-up ended before its deadline");
     assertTrue(warmup.batches() >= Warmup.COMPILED_BATCHES, "batches: " + warmup.batches());
     warmup.close();
   }
@@ -106,18 +102,7 @@ class WarmupTest {
   @Test
   void stopReturnsAtOnceAndTheThreadEndsByItself() throws Exception {
     // a deadline far beyond the wait below, and no end once compiled: only stop() can end it in time
-    Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofMinutes(10), false);
-    waitForBatches(warmup, 1);
-    warmup.stop();
-    long end = System.nanoTime() + 60_000_000_000L;
-    while (warmupThreadAlive() && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
-    assertFalse(warmupThreadAlive(), "the warm-up thread ended after stop()");
-    long after = warmup.batches();
-    Thread.sleep(300);
-    assertEquals(after, warmup.batches(), "no batch after the thread ended");
-    warmup.close();
+    assertStopEndsIt(Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofMinutes(10), false));
   }
 
   @Test
@@ -157,25 +142,31 @@ class WarmupTest {
       Evaluation.of(net, Workload.W2.loss(), narrow);
     }
     Warmup warmup = Warmup.startInference(small(), Workload.W2.loss(), Duration.ofSeconds(60));
-    long end = System.nanoTime() + 50_000_000_000L;
-    while (warmupThreadAlive() && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
-    assertFalse(warmupThreadAlive(), "the warm-up ended before its deadline");
+    awaitWarmupThreadEnd(50, "the warm-up ended before its deadline");
     assertTrue(warmup.batches() >= Warmup.COMPILED_BATCHES, "passes: " + warmup.batches());
     warmup.close();
 
-    Warmup endless = Warmup.startInference(small(), Workload.W2.loss(), Duration.ofMinutes(10), false);
-    waitForBatches(endless, 1);
-    endless.stop();
-    end = System.nanoTime() + 60_000_000_000L;
+    assertStopEndsIt(Warmup.startInference(small(), Workload.W2.loss(), Duration.ofMinutes(10), false));
+  }
+
+  /** stop() on a warm-up with a far deadline that does not end once compiled: its thread ends by itself. */
+  private static void assertStopEndsIt(Warmup warmup) throws InterruptedException {
+    waitForBatches(warmup, 1);
+    warmup.stop();
+    awaitWarmupThreadEnd(60, "the warm-up thread ended after stop()");
+    long after = warmup.batches();
+    Thread.sleep(300);
+    assertEquals(after, warmup.batches(), "no batch after the thread ended");
+    warmup.close();
+  }
+
+  /** Waits up to {@code seconds} for the warm-up thread to end, and fails with {@code message} if it has not. */
+  private static void awaitWarmupThreadEnd(int seconds, String message) throws InterruptedException {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
     while (warmupThreadAlive() && System.nanoTime() < end) {
       Thread.sleep(10);
     }
-    assertFalse(warmupThreadAlive(), "the warm-up thread ended after stop()");
-    long after = endless.batches();
-    Thread.sleep(300);
-    assertEquals(after, endless.batches(), "no pass after the thread ended");
+    assertFalse(warmupThreadAlive(), message);
   }
 
   private static boolean warmupThreadAlive() {
