@@ -451,16 +451,17 @@ final class TrainCommand implements Callable<Integer> {
   /** Longest warm-up: on a slow machine the data may take long to read, and C2 has compiled the kernels by then. */
   static final Duration WARMUP_MAX = Duration.ofSeconds(10);
 
-  /**
-   * Whether the JVM compiles the kernels early (the launcher's {@code CompileThresholdScaling} for them). Without
-   * it the warm-up measured slower: its small shapes stayed interpreted while the data loaded and only took cores
-   * from the loading (docs/PERFORMANCE.md, "First epoch and start-up").
-   */
+  /** Whether to warm up at all: as {@link #WARMUP_PROPERTY} says, or else when the kernels' thresholds are lowered. */
   static boolean warmupWanted() {
     String wanted = System.getProperty(WARMUP_PROPERTY);
     return wanted != null ? Boolean.parseBoolean(wanted) : kernelThresholdsLowered();
   }
 
+  /**
+   * Whether the JVM compiles the kernels early (the launcher's {@code CompileThresholdScaling} for them). Without
+   * it the warm-up measured slower: its small shapes stayed interpreted while the data loaded and only took cores
+   * from the loading (docs/PERFORMANCE.md, "First epoch and start-up").
+   */
   private static boolean kernelThresholdsLowered() {
     return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .anyMatch(a -> a.startsWith("-XX:CompileCommand=CompileThresholdScaling,dev.backprop.internal.kernel"));
