@@ -168,7 +168,7 @@ public final class Warmup implements AutoCloseable {
     return startInference(network, loss, max, true);
   }
 
-  /** As {@link #startInference}; with {@code endWhenCompiled} false it runs until stopped or {@code max} (for tests). */
+  /** As {@link #startInference}; with {@code endWhenCompiled} false, until stopped or {@code max} (for tests). */
   static Warmup startInference(Network network, Loss loss, Duration max, boolean endWhenCompiled) {
     Warmup w = new Warmup(network, loss, max, endWhenCompiled);
     w.thread.start();
