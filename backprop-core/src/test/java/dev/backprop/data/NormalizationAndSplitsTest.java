@@ -123,7 +123,13 @@ class NormalizationAndSplitsTest {
   void fittingRowByRowGivesTheBitsOfAColumnByColumnFit() {
     long seed = 77;
     System.out.println("seed " + seed);
-    Matrix x = features(3001, new double[] {5, -300, 0.01, 7, 1e6}, new double[] {2, 50, 0.003, 0, 3e5}, seed);
+    Matrix floats = features(3001, new double[] {5, -300, 0.01, 7, 1e6}, new double[] {2, 50, 0.003, 0, 3e5}, seed);
+    // the fit reads a float32 matrix's array and a float64 one element by element: both against the same reference
+    assertFitIsTheColumnLoops(floats);
+    assertFitIsTheColumnLoops(floats.to(dev.backprop.tensor.DType.FLOAT64));
+  }
+
+  private static void assertFitIsTheColumnLoops(Matrix x) {
     for (Normalization.Kind kind : List.of(Normalization.Kind.STANDARD, Normalization.Kind.MINMAX)) {
       Normalization fitted = Normalization.fit(kind, x);
       for (int j = 0; j < x.cols(); j++) {
@@ -154,8 +160,9 @@ class NormalizationAndSplitsTest {
           scale = max - min > 1e-12 ? max - min : 1.0;
         }
         assertEquals(Double.doubleToRawLongBits(offset), Double.doubleToRawLongBits(fitted.offset()[j]),
-            kind + " " + j);
-        assertEquals(Double.doubleToRawLongBits(scale), Double.doubleToRawLongBits(fitted.scale()[j]), kind + " " + j);
+            kind + " " + x.dtype() + " " + j);
+        assertEquals(Double.doubleToRawLongBits(scale), Double.doubleToRawLongBits(fitted.scale()[j]),
+            kind + " " + x.dtype() + " " + j);
       }
     }
   }
