@@ -8,14 +8,9 @@ cp="$root/backprop-bench/target/classes:$root/backprop-bench/target/lib/*"
 if [ "${1:-}" = "end-to-end" ]; then
   shift
   # the JVM options of the backprop launcher, so that both measure the same thing (see its comments)
-  pages=""
-  if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
-    pages="-XX:+UseTransparentHugePages"
-  fi
-  exec java --add-modules jdk.incubator.vector -Xms128m -XX:+UseParallelGC -XX:GCTimeRatio=2 $pages -cp "$cp" \
+  exec java --add-modules jdk.incubator.vector -Xms128m -XX:+UseParallelGC -XX:GCTimeRatio=2 -cp "$cp" \
     dev.backprop.bench.EndToEnd "$@"
 fi
 # JMH forks get their JVM flags from the annotations; a -jvmArgsAppend given here replaces them, so repeat
 # "--add-modules jdk.incubator.vector" in it (e.g. -jvmArgsAppend "--add-modules jdk.incubator.vector -Dbackprop.threads=1").
-# They run without the launcher's huge pages; add -XX:+UseTransparentHugePages there to compare with it.
 exec java -cp "$cp" org.openjdk.jmh.Main "$@"
