@@ -12,6 +12,7 @@ import dev.backprop.loss.Losses;
 import dev.backprop.nn.activation.Activations;
 import dev.backprop.train.Objective;
 import dev.backprop.train.Warmup;
+import dev.backprop.train.Warmup.Rows;
 import java.time.Duration;
 import dev.backprop.nn.Dense;
 import dev.backprop.nn.Network;
@@ -478,8 +479,9 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * A warm-up for the flags' network: a small one of the same layer kinds (40 inputs, hidden layers of at most 64,
-   * 10 outputs), the same loss, optimiser and batch size, forward only when there is nothing to train; none when the
-   * flags do not make a network (the real build then says why).
+   * 10 outputs), the same loss, optimiser and batch size, its rows stored as bytes for IDX images (their batches are
+   * gathered from bytes), forward only when there is nothing to train; none when the flags do not make a network
+   * (the real build then says why).
    */
   private Warmup startWarmup(TrainingConfig config) {
     EarlyWarmup.stop();
@@ -500,7 +502,7 @@ final class TrainCommand implements Callable<Integer> {
       Network small = b.dense(10, Activations.byName(outputName)).build();
       // with nothing to train the run only evaluates its network: a warm-up of the forward pass alone
       return epochsGiven != null && epochsGiven == 0 ? Warmup.startInference(small, loss, WARMUP_MAX)
-          : Warmup.start(small, loss, config, WARMUP_MAX);
+          : Warmup.start(small, loss, config, WARMUP_MAX, DataSources.isIdx(data.data) ? Rows.BYTES : Rows.FLOATS);
     } catch (RuntimeException e) {
       return null;
     }

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,6 +65,28 @@ public final class DataSources {
   /** Whether {@code spec} is a built-in name. */
   public static boolean isBuiltIn(String spec) {
     return BUILT_IN.contains(spec);
+  }
+
+  /**
+   * Whether {@code spec} names IDX images, whose features {@link #open} keeps as bytes: the built-in Fashion-MNIST, a
+   * folder of IDX files, or their prefix. Looks at file names only, reads nothing.
+   */
+  public static boolean isIdx(String spec) {
+    if (spec.equals("fashion-mnist")) {
+      return true;
+    }
+    if (isBuiltIn(spec)) {
+      return false;
+    }
+    try {
+      Path path = Path.of(spec);
+      if (Files.isDirectory(path)) {
+        return idxFile(path.resolve("train"), "images-idx3-ubyte") != null;
+      }
+      return !Files.exists(path) && idxFile(path, "images-idx3-ubyte") != null;
+    } catch (InvalidPathException e) {
+      return false;
+    }
   }
 
   /** Reads the source named {@code spec}. */

@@ -30,6 +30,17 @@ import java.util.SplittableRandom;
  */
 public final class Warmup implements AutoCloseable {
   /**
+   * How the warm-up's random rows are stored: as the real run's data, so that it compiles the gather of batches the
+   * real run needs too.
+   */
+  public enum Rows {
+    /** float32 features: tables, and datasets built from a matrix. */
+    FLOATS,
+    /** unsigned bytes and a divisor: images read from IDX files ({@link Dataset#classificationFromBytes}). */
+    BYTES
+  }
+
+  /**
    * Batches in a row at compiled speed after which the warm-up ends by itself: the JIT has compiled what they run,
    * and more batches would only take a core from the caller.
    */
@@ -42,13 +53,16 @@ public final class Warmup implements AutoCloseable {
   private final Thread thread;
   /** The training warm-up's trainer; null for a forward-only one. */
   private final Trainer trainer;
+  /** The random rows it trains or evaluates on. */
+  private final Dataset data;
   private volatile boolean stopped;
   private volatile long batches;
 
-  private Warmup(Network network, Loss loss, TrainingConfig config, Duration max, boolean endWhenCompiled) {
+  private Warmup(Network network, Loss loss, TrainingConfig config, Duration max, Rows rows,
+      boolean endWhenCompiled) {
     // epochs without end: the warm-up ends on close(), after max, or once its batches run compiled
     TrainingConfig endless = config.withEpochs(Integer.MAX_VALUE).withPatience(0);
-    Dataset data = randomData(network, config.batchSize());
+    data = randomData(network, config.batchSize(), rows);
     long deadline = System.nanoTime() + max.toNanos();
     Compiled compiled = new Compiled(6 * network.parameterCount() * (config.batchSize() > 0
         ? Math.min(data.size(), config.batchSize()) : data.size()));
@@ -74,7 +88,7 @@ public final class Warmup implements AutoCloseable {
 
   /** A forward-only warm-up: the network evaluated on its random rows, pass after pass. */
   private Warmup(Network network, Loss loss, Duration max, boolean endWhenCompiled) {
-    Dataset data = randomData(network, 64);
+    data = randomData(network, 64, Rows.FLOATS);
     long deadline = System.nanoTime() + max.toNanos();
     Compiled compiled = new Compiled(2 * network.parameterCount() * data.size());
     trainer = null;
@@ -149,11 +163,20 @@ public final class Warmup implements AutoCloseable {
    * one (its widths need not match).
    */
   public static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max) {
+    return start(network, loss, config, max, Rows.FLOATS);
+  }
+
+  /**
+   * As {@link #start(Network, Loss, TrainingConfig, Duration)}, with its random rows stored as {@code rows}: give
+   * {@link Rows#BYTES} when the real data are IDX images, whose batches are gathered from bytes.
+   */
+  public static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max, Rows rows) {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(loss, "loss");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(max, "max");
-    return start(network, loss, config, max, true);
+    Objects.requireNonNull(rows, "rows");
+    return start(network, loss, config, max, rows, true);
   }
 
   /**
@@ -177,9 +200,20 @@ public final class Warmup implements AutoCloseable {
 
   /** As {@link #start}; with {@code endWhenCompiled} false it runs until stopped or {@code max} (for tests). */
   static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max, boolean endWhenCompiled) {
-    Warmup w = new Warmup(network, loss, config, max, endWhenCompiled);
+    return start(network, loss, config, max, Rows.FLOATS, endWhenCompiled);
+  }
+
+  /** As {@link #start(Network, Loss, TrainingConfig, Duration, Rows)}; see the other for {@code endWhenCompiled}. */
+  static Warmup start(Network network, Loss loss, TrainingConfig config, Duration max, Rows rows,
+      boolean endWhenCompiled) {
+    Warmup w = new Warmup(network, loss, config, max, rows, endWhenCompiled);
     w.thread.start();
     return w;
+  }
+
+  /** The random rows it runs on (for tests). */
+  Dataset data() {
+    return data;
   }
 
   /** The batches trained (or forward passes run) so far. */
@@ -217,17 +251,12 @@ public final class Warmup implements AutoCloseable {
     }
   }
 
-  /** Four batches of rows in [0, 1), labels taking every class in turn (or targets in [0, 1)). */
-  private static Dataset randomData(Network network, int batchSize) {
+  /** Four batches of rows in [0, 1), stored as {@code kind}, with labels taking every class in turn. */
+  private static Dataset randomData(Network network, int batchSize, Rows kind) {
     int rows = 4 * (batchSize == TrainingConfig.FULL_BATCH ? 64 : batchSize);
     int inputs = network.inputSize();
     int outputs = network.outputSize();
     SplittableRandom random = new SplittableRandom(7);
-    Matrix x = Matrix.zeros(rows, inputs);
-    float[] xs = x.floats();
-    for (int i = 0; i < xs.length; i++) {
-      xs[i] = (float) random.nextDouble();
-    }
     List<String> names = new ArrayList<>();
     for (int j = 0; j < inputs; j++) {
       names.add("x" + j);
@@ -239,6 +268,18 @@ public final class Warmup implements AutoCloseable {
     int[] labels = new int[rows];
     for (int i = 0; i < rows; i++) {
       labels[i] = i % outputs;
+    }
+    if (kind == Rows.BYTES) {
+      byte[] pixels = new byte[rows * inputs];
+      for (int i = 0; i < pixels.length; i++) {
+        pixels[i] = (byte) random.nextInt(256);
+      }
+      return Dataset.classificationFromBytes("warm-up", names, rows, pixels, 255f, classes, labels);
+    }
+    Matrix x = Matrix.zeros(rows, inputs);
+    float[] xs = x.floats();
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = (float) random.nextDouble();
     }
     return Dataset.classification("warm-up", names, x, classes, labels);
   }

@@ -77,6 +77,30 @@ class IdxReaderTest {
     return assertThrows(InvalidInputException.class, () -> IdxReader.read(images, labels, THREE));
   }
 
+  @Test
+  void isIdxTellsWhatOpenReadsAsImagesWithoutReadingIt() throws IOException {
+    byte[] images = gzip(idx(new int[] {2, 2, 2}, randomBytes(8, 3)));
+    byte[] labels = idx(new int[] {2}, new byte[] {1, 0});
+    Path folder = Files.createDirectory(dir.resolve("images"));
+    Files.write(folder.resolve("train-images-idx3-ubyte.gz"), images);
+    Files.write(folder.resolve("train-labels-idx1-ubyte"), labels);
+    write("set-images-idx3-ubyte", idx(new int[] {2, 2, 2}, randomBytes(8, 4)));
+    write("set-labels-idx1-ubyte.gz", gzip(labels));
+    Path csv = write("table.csv", "x,y\n1,a\n2,b\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (Path spec : List.of(folder, dir.resolve("set"), csv)) {
+      DataSources.Source source = DataSources.open(spec.toString());
+      assertEquals(source.format() == DataSources.Format.IDX, DataSources.isIdx(spec.toString()), spec.toString());
+    }
+    assertTrue(DataSources.isIdx(folder.toString()), "a folder of IDX files");
+    assertTrue(DataSources.isIdx(dir.resolve("set").toString()), "a prefix of IDX files");
+    assertTrue(!DataSources.isIdx(csv.toString()), "a CSV file");
+    assertTrue(!DataSources.isIdx(dir.toString()), "a folder without train-images");
+    assertTrue(!DataSources.isIdx(dir.resolve("missing").toString()), "nothing there");
+    assertTrue(!DataSources.isIdx("digits") && !DataSources.isIdx("iris"), "bundled tables");
+    assertTrue(DataSources.isIdx("fashion-mnist"), "the built-in images, installed or not");
+    assertTrue(!DataSources.isIdx("\0"), "not a path");
+  }
+
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void readsImagesAndLabels(boolean compressed) throws IOException {

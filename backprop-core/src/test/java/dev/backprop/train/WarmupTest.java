@@ -56,6 +56,28 @@ class WarmupTest {
   }
 
   @Test
+  void aWarmupOnByteRowsTrainsAndChangesNoBitOfImagesTrainedBesideIt() throws Exception {
+    // IDX images are gathered from bytes; the warm-up then stores its rows as bytes too, and runs the same gather
+    Dataset images = byteImages(300, SEED);
+    List<Matrix> plain = train(images);
+    Warmup warmup = Warmup.start(small(), Workload.W2.loss(), config(), Duration.ofSeconds(60), Warmup.Rows.BYTES,
+        false);
+    waitForBatches(warmup, 3);
+    assertTrue(warmup.batches() >= 3, "the warm-up trained on its byte rows: " + warmup.batches());
+    float[] x = warmup.data().features().floats();
+    for (int i = 0; i < x.length; i++) {
+      float v = x[i] * 255f;
+      assertEquals(Math.round(v), v, 1e-3, "value " + i + " is a byte over 255");
+    }
+    List<Matrix> beside = train(images);
+    assertTrue(warmupThreadAlive(), "the warm-up ran all along");
+    warmup.close();
+    for (int i = 0; i < plain.size(); i++) {
+      assertEquals(plain.get(i), beside.get(i), "parameter " + i + " differs beside a warm-up on byte rows");
+    }
+  }
+
+  @Test
   void productsBesideARunningWarmupAreUnchanged() throws Exception {
     // what the command line does while the warm-up runs: read and scale data, with products split between threads
     Matrix a = randomMatrix(300, 784, 1);
@@ -178,6 +200,25 @@ class WarmupTest {
     while (warmup.batches() < n && System.nanoTime() < end) {
       Thread.sleep(10);
     }
+  }
+
+  /** Random images kept as bytes, as the IDX reader keeps them, with labels of 10 classes. */
+  private static Dataset byteImages(int rows, long seed) {
+    SeededRandom random = new SeededRandom(seed);
+    byte[] pixels = new byte[rows * 784];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) random.nextInt(256);
+    }
+    int[] labels = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      labels[i] = random.nextInt(10);
+    }
+    List<String> names = new ArrayList<>();
+    for (int j = 0; j < 784; j++) {
+      names.add("pixel" + j);
+    }
+    return Dataset.classificationFromBytes("images", names, rows, pixels, 255f,
+        List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), labels);
   }
 
   private static TrainingConfig config() {
