@@ -6,7 +6,7 @@ import dev.backprop.SeededRandom;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The schema's median by selection gives exactly the median of a sorted copy. */
+/** The schema's median, by a sort for few values and by selection for many, is exactly that of a sorted copy. */
 class MedianTest {
   @Test
   void selectionAgreesWithASortToTheBit() {
@@ -28,9 +28,30 @@ class MedianTest {
       double[] sorted = Arrays.copyOf(v, n);
       Arrays.sort(sorted);
       double expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-      double actual = TableSchema.median(v, n);
+      // the selection itself at every size, though median() sorts at these sizes
+      double actual = TableSchema.medianBySelection(v, n);
       assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual),
           "trial " + trial + ", n " + n + ": " + expected + " against " + actual);
+      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(TableSchema.median(v, n)),
+          "trial " + trial + ", n " + n + " by median()");
+    }
+  }
+
+  @Test
+  void bothSidesOfTheSortLimitAgreeWithASort() {
+    SeededRandom random = new SeededRandom(2026);
+    for (int n = TableSchema.SORTED_MEDIAN_MAX - 2; n <= TableSchema.SORTED_MEDIAN_MAX + 3; n++) {
+      double[] v = new double[n + 5];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = random.nextInt(3) == 0 ? -0.0 : (float) random.nextDouble(-3, 3);
+      }
+      double[] sorted = Arrays.copyOf(v, n);
+      Arrays.sort(sorted);
+      double expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(TableSchema.median(v, n)),
+          "n " + n);
+      assertEquals(Double.doubleToRawLongBits(expected),
+          Double.doubleToRawLongBits(TableSchema.medianBySelection(v, n)), "n " + n + " by selection");
     }
   }
 
