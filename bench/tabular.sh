@@ -4,6 +4,7 @@
 # SimpleImputer + OneHotEncoder + StandardScaler + MLP (defaults); Backprop trains on the same rows with
 # `train --data TRAIN.csv --label COL` and nothing else but --test-data naming the same test rows.
 # Needs python3-sklearn and python3-pandas (apt). Prints one line per table: the mean score of each side.
+# usage: bench/tabular.sh [FILE.csv ...]   (every table, or only those named)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tables="$root/bench/tables"
@@ -25,10 +26,20 @@ runs=(
   "servo.csv Class r2"
   "slid.csv wages r2"
   "survey.csv Sex accuracy"
+  "titanic.csv survived accuracy"
+  "arrests.csv released accuracy"
+  "mroz.csv lfp accuracy"
+  "cps1985.csv wage r2"
+  "swisslabor.csv participation accuracy"
+  "ames.csv Sale_Price r2"
+  "churn.csv churn accuracy"
 )
 printf "%-20s %-12s %-8s %-24s %-24s %s\n" table label metric "scikit-learn (42,1,2)" "backprop (42,1,2)" "means"
 for run in "${runs[@]}"; do
   read -r file label metric <<<"$run"
+  if [ "$#" -gt 0 ] && [[ " $* " != *" $file "* ]]; then
+    continue
+  fi
   sk=(); bp=()
   for seed in 42 1 2; do
     sk+=("$(/usr/bin/python3 "$root/bench/tabular_sklearn.py" "$tables/$file" "$label" "$seed" "$work")")

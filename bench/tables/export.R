@@ -18,3 +18,11 @@ data(scat, package = "modeldata"); out(scat, "scat.csv")           # modeldata: 
 data(Servo, package = "mlbench"); out(Servo, "servo.csv")          # mlbench: servo rise time (integers: regression)
 data(SLID, package = "carData"); out(SLID, "slid.csv")             # carData: Ontario 1994 wages, 7425 rows, gaps
 data(survey, package = "MASS"); out(survey, "survey.csv")          # MASS (GPL-2+): Adelaide student survey, gaps
+# a second set added blind, with the defaults as they stood after the fifth round of start-up work: scored once
+data(TitanicSurvival, package = "carData"); out(TitanicSurvival, "titanic.csv") # carData: 1309 passengers, age gaps
+data(Arrests, package = "carData"); out(Arrests, "arrests.csv")     # carData: Toronto marijuana arrests, 5226 rows
+data(Mroz, package = "carData"); out(Mroz, "mroz.csv")              # carData: 1975 women's labour-force participation
+data(CPS1985, package = "AER"); out(CPS1985, "cps1985.csv")         # AER: 1985 Current Population Survey wages
+data(SwissLabor, package = "AER"); out(SwissLabor, "swisslabor.csv") # AER: Swiss women's labour-force participation
+data(ames, package = "modeldata"); out(ames, "ames.csv")            # modeldata: Ames house prices, 2930 rows
+data(mlc_churn, package = "modeldata"); out(mlc_churn, "churn.csv") # modeldata: telecom churn, 5000 rows, 51 states
