@@ -88,14 +88,19 @@ public final class DataSources {
       return false;
     }
     try {
-      Path path = Path.of(spec);
-      if (Files.isDirectory(path)) {
-        return idxFile(path.resolve("train"), "images-idx3-ubyte") != null;
-      }
-      return !Files.exists(path) && idxFile(path, "images-idx3-ubyte") != null;
+      return trainingImages(Path.of(spec)) != null;
     } catch (InvalidPathException e) {
       return false;
     }
+  }
+
+  /**
+   * The prefix of the training IDX files that {@code path} names: a folder's {@code train}, or the path itself when
+   * no file has its name; null when that prefix has no images file.
+   */
+  private static Path trainingImages(Path path) {
+    Path prefix = Files.isDirectory(path) ? path.resolve("train") : Files.exists(path) ? null : path;
+    return prefix != null && idxFile(prefix, "images-idx3-ubyte") != null ? prefix : null;
   }
 
   /** Reads the source named {@code spec}. */
@@ -118,9 +123,9 @@ public final class DataSources {
 
   private static Source openPath(String spec) {
     Path path = Path.of(spec);
+    Path train = trainingImages(path);
     if (Files.isDirectory(path)) {
-      Path train = path.resolve("train");
-      if (idxFile(train, "images-idx3-ubyte") == null) {
+      if (train == null) {
         throw new InvalidInputException(spec, "", "this folder has no train-images-idx3-ubyte[.gz]; give a CSV "
             + "file, a folder of IDX files or a built-in name (" + String.join(", ", BUILT_IN) + ")");
       }
@@ -128,8 +133,8 @@ public final class DataSources {
           : idxFile(path.resolve("test"), "images-idx3-ubyte") != null ? path.resolve("test") : null;
       return idx(spec, train, test, DIGIT_CLASSES);
     }
-    if (!Files.exists(path) && idxFile(path, "images-idx3-ubyte") != null) {
-      return idx(spec, path, null, DIGIT_CLASSES);
+    if (train != null) {
+      return idx(spec, train, null, DIGIT_CLASSES);
     }
     if (!Files.exists(path)) {
       throw new InvalidInputException(spec, "", "no such file; give a CSV file, a folder of IDX files or a "
